@@ -1,0 +1,246 @@
+"""The Django admin for criteria editors and the secretariat.
+
+Parts of a published or retired framework version are shown read-only; the
+copy / publish / retire actions wrap the functions in ``versioning``.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from .models import (
+    CoherenceLink,
+    Criterion,
+    FrameworkError,
+    FrameworkVersion,
+    GcmObjective,
+    KeyElement,
+    LevelDescriptor,
+    PolicySector,
+    RecommendedAction,
+    RoundTable,
+    SdgDomain,
+    SupportAvailable,
+    Theme,
+)
+from .versioning import framework_copy, framework_publish, framework_retire
+
+
+def _editable(obj) -> bool:
+    """A framework object may be changed only while its version is a draft."""
+    return obj is None or obj.framework_version is None or obj.framework_version.is_draft
+
+
+class LockedWhenPublishedMixin:
+    """Read-only (view permission only) for anything of a published or retired version."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _editable(obj)
+
+
+class LockedInlineMixin:
+    """Inlines follow their parent: no adding, changing or deleting under a locked version."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _editable(obj)
+
+
+def draft_only_choices(db_field, kwargs, field_name, queryset):
+    if db_field.name == field_name:
+        kwargs["queryset"] = queryset
+
+
+# --- Framework versions --------------------------------------------------------
+
+
+class RoundTableInline(LockedInlineMixin, admin.TabularInline):
+    model = RoundTable
+    extra = 0
+    fields = ["number", "code", "title"]
+    show_change_link = True
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "status", "criteria_count", "copied_from", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["status", "copied_from", "created_at", "published_at"]
+    inlines = [RoundTableInline]
+    actions = ["copy_to_new_draft", "publish", "retire"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(criteria_total=Count("criteria", distinct=True))
+
+    @admin.display(description="criteria", ordering="criteria_total")
+    def criteria_count(self, obj):
+        return obj.criteria_total
+
+    def _run(self, request, queryset, write, done):
+        for version in queryset:
+            try:
+                result = write(version=version)
+            except FrameworkError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, done.format(result=result), messages.SUCCESS)
+
+    @admin.action(description="Copy to a new draft version", permissions=["add"])
+    def copy_to_new_draft(self, request, queryset):
+        self._run(request, queryset, framework_copy, "Created the draft “{result.name}” ({result.code}).")
+
+    @admin.action(description="Publish (after checking completeness)", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._run(request, queryset, framework_publish, "Published “{result.name}”.")
+
+    @admin.action(description="Retire (no new assessments)", permissions=["publish"])
+    def retire(self, request, queryset):
+        self._run(request, queryset, framework_retire, "Retired “{result.name}”.")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("assessments.publish_frameworkversion")
+
+
+# --- Round tables and themes ---------------------------------------------------
+
+
+class ThemeInline(LockedInlineMixin, admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["order", "code", "title"]
+    show_change_link = True
+
+
+@admin.register(RoundTable)
+class RoundTableAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["code", "short_title", "version", "theme_count"]
+    list_filter = ["version"]
+    search_fields = ["code", "title"]
+    inlines = [ThemeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version").annotate(themes_total=Count("themes"))
+
+    @admin.display(description="themes", ordering="themes_total")
+    def theme_count(self, obj):
+        return obj.themes_total
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        draft_only_choices(db_field, kwargs, "version", FrameworkVersion.objects.filter(status="draft"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Theme)
+class ThemeAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "round_table", "criteria_count"]
+    list_filter = ["round_table__version", "round_table"]
+    search_fields = ["code", "title"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("round_table__version").annotate(criteria_total=Count("criteria"))
+        )
+
+    @admin.display(description="criteria", ordering="criteria_total")
+    def criteria_count(self, obj):
+        return obj.criteria_total
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        draft_only_choices(db_field, kwargs, "round_table", RoundTable.objects.filter(version__status="draft"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- Criteria ------------------------------------------------------------------
+
+
+class LevelDescriptorInline(LockedInlineMixin, admin.TabularInline):
+    model = LevelDescriptor
+    extra = 5
+    max_num = 5
+    ordering = ["level"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 5 - obj.descriptors.count() if obj else 5
+
+
+class RecommendedActionInline(LockedInlineMixin, admin.StackedInline):
+    model = RecommendedAction
+    extra = 0
+
+
+class SupportAvailableInline(LockedInlineMixin, admin.StackedInline):
+    model = SupportAvailable
+    extra = 0
+
+
+class CoherenceLinkInline(LockedInlineMixin, admin.TabularInline):
+    model = CoherenceLink
+    fk_name = "from_criterion"
+    extra = 0
+    raw_id_fields = ["to_criterion"]
+    verbose_name = "coherence link to another criterion"
+
+
+@admin.register(Criterion)
+class CriterionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["code", "short_statement", "theme", "round_table", "version", "weight", "perspective"]
+    list_display_links = ["code", "short_statement"]
+    list_filter = ["version", "theme__round_table", "theme", "key_elements", "sectors", "weight", "perspective"]
+    list_select_related = ["theme__round_table", "version"]
+    search_fields = ["code", "statement", "guidance", "excerpt"]
+    readonly_fields = ["version", "copied_from"]
+    filter_horizontal = ["key_elements", "sectors", "sdg_domains", "gcm_objectives"]
+    inlines = [LevelDescriptorInline, RecommendedActionInline, SupportAvailableInline, CoherenceLinkInline]
+    fieldsets = [
+        (None, {"fields": ["version", "theme", "code", "statement", "guidance", "perspective", "weight"]}),
+        ("Source", {"fields": ["source_file", "excerpt", "copied_from"]}),
+        ("Tags", {"fields": ["key_elements", "sectors"]}),
+        ("Cross-walks", {"classes": ["collapse"], "fields": ["sdg_domains", "gcm_objectives"]}),
+    ]
+
+    @admin.display(description="statement")
+    def short_statement(self, obj):
+        return obj.statement if len(obj.statement) <= 90 else obj.statement[:87] + "…"
+
+    @admin.display(description="round table", ordering="theme__round_table__number")
+    def round_table(self, obj):
+        return obj.theme.round_table.code
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        draft_only_choices(
+            db_field, kwargs, "theme", Theme.objects.filter(round_table__version__status="draft").select_related("round_table")
+        )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- Reference lists -----------------------------------------------------------
+
+
+@admin.register(KeyElement)
+class KeyElementAdmin(admin.ModelAdmin):
+    list_display = ["code", "title"]
+
+
+@admin.register(PolicySector)
+class PolicySectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+
+
+@admin.register(SdgDomain)
+class SdgDomainAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "code"]
+
+
+@admin.register(GcmObjective)
+class GcmObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "title"]
+    search_fields = ["title"]

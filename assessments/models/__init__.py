@@ -1,0 +1,33 @@
+from .framework import (
+    CoherenceLink,
+    Criterion,
+    FrameworkError,
+    FrameworkLocked,
+    FrameworkVersion,
+    GcmObjective,
+    KeyElement,
+    LevelDescriptor,
+    PolicySector,
+    RecommendedAction,
+    RoundTable,
+    SdgDomain,
+    SupportAvailable,
+    Theme,
+)
+
+__all__ = [
+    "CoherenceLink",
+    "Criterion",
+    "FrameworkError",
+    "FrameworkLocked",
+    "FrameworkVersion",
+    "GcmObjective",
+    "KeyElement",
+    "LevelDescriptor",
+    "PolicySector",
+    "RecommendedAction",
+    "RoundTable",
+    "SdgDomain",
+    "SupportAvailable",
+    "Theme",
+]

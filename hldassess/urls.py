@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from assessments.views.health import healthz
+
+admin.site.site_header = "HLD Assess administration"
+admin.site.site_title = "HLD Assess admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("assessments.urls")),
+]

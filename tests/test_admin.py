@@ -1,0 +1,101 @@
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from assessments.models import Criterion, FrameworkVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:assessments_{name}", args=args)
+
+
+def criterion_of(version, code="RT1.01"):
+    return Criterion.objects.get(version=version, code=code)
+
+
+@pytest.mark.parametrize(
+    "name", ["frameworkversion_changelist", "criterion_changelist", "roundtable_changelist", "theme_changelist",
+             "criterion_add", "policysector_changelist"]
+)
+def test_admin_pages_render_for_an_editor(editor_client, published_framework, name):
+    response = editor_client.get(admin_url(name))
+    assert response.status_code == 200
+
+
+def test_criterion_list_searches_by_code_and_filters_by_round_table(editor_client, published_framework):
+    response = editor_client.get(admin_url("criterion_changelist"), {"q": "RT2.01"})
+    assert response.status_code == 200
+    assert [c.code for c in response.context["cl"].result_list] == ["RT2.01"]
+    round_table = published_framework.round_tables.get(code="RT1")
+    response = editor_client.get(admin_url("criterion_changelist"), {"theme__round_table__id__exact": round_table.pk})
+    assert {c.code[:3] for c in response.context["cl"].result_list} == {"RT1"}
+
+
+def test_criterion_page_shows_descriptors_in_level_order(editor_client, draft_framework):
+    response = editor_client.get(admin_url("criterion_change", criterion_of(draft_framework).pk))
+    html = response.content.decode()
+    positions = [html.index(f"RT1.01 at level {level}") for level in range(5)]
+    assert positions == sorted(positions)
+
+
+def test_admin_is_refused_to_a_user_without_permission(client, published_framework):
+    user = User.objects.create_user("official", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(admin_url("criterion_changelist")).status_code == 403
+    assert client.get(admin_url("criterion_change", criterion_of(published_framework).pk)).status_code == 403
+
+
+def test_admin_redirects_anonymous_users_to_login(client, published_framework):
+    response = client.get(admin_url("criterion_changelist"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_published_criterion_is_read_only_in_the_admin(editor_client, published_framework):
+    criterion = criterion_of(published_framework)
+    url = admin_url("criterion_change", criterion.pk)
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert 'name="statement"' not in page.content.decode()
+    response = editor_client.post(url, {"statement": "Hacked", "theme": criterion.theme_id, "code": "RT1.01"})
+    assert response.status_code == 403
+    criterion.refresh_from_db()
+    assert criterion.statement != "Hacked"
+    assert editor_client.post(admin_url("criterion_delete", criterion.pk), {"post": "yes"}).status_code == 403
+
+
+def test_draft_criterion_is_editable_in_the_admin(editor_client, draft_framework):
+    criterion = criterion_of(draft_framework)
+    page = editor_client.get(admin_url("criterion_change", criterion.pk))
+    assert 'name="statement"' in page.content.decode()
+
+
+def test_copy_and_publish_are_admin_actions(editor_client, published_framework):
+    editor_client.post(
+        admin_url("frameworkversion_changelist"),
+        {"action": "copy_to_new_draft", "_selected_action": [published_framework.pk]},
+    )
+    draft = FrameworkVersion.objects.get(copied_from=published_framework)
+    assert draft.status == "draft"
+    response = editor_client.post(
+        admin_url("frameworkversion_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert "Published" in response.content.decode()
+
+
+def test_publish_action_reports_what_is_missing(editor_client, draft_framework):
+    criterion_of(draft_framework).descriptors.filter(level=4).delete()
+    response = editor_client.post(
+        admin_url("frameworkversion_changelist"),
+        {"action": "publish", "_selected_action": [draft_framework.pk]},
+        follow=True,
+    )
+    assert "RT1.01 lacks level descriptor(s) 4" in response.content.decode()
+    draft_framework.refresh_from_db()
+    assert draft_framework.status == "draft"
