@@ -308,18 +308,29 @@ WHOLE = "whole-of-government / evidence-based policies"
 
 
 def tagged_criteria():
+    rows = [
+        # id, round table, weight, sectors, key elements, SDG 10.7.2 domains, GCM objectives
+        (1, "RT1", 1, ["health", "labour"], ["c"], [RIGHTS], [5, 6]),
+        (2, "RT2", 2, ["labour"], ["c", "f"], [RIGHTS, SAFE], [6]),
+        (3, "RT2", 3, ["health"], ["f"], [SAFE], [5]),
+        (4, "RT3", 1, ["statistics"], ["e"], [WHOLE], [1]),
+        (5, "RT3", 2, ["finance"], ["b"], [], [20]),
+    ]
     return [
-        make_criterion(1, weight=1, sectors=["health", "labour"], key_elements=["c"], sdg_domains=[RIGHTS], gcm_objectives=[5, 6]),
-        make_criterion(2, rt="RT2", weight=2, sectors=["labour"], key_elements=["c", "f"], sdg_domains=[RIGHTS, SAFE], gcm_objectives=[6]),
-        make_criterion(3, rt="RT2", weight=3, sectors=["health"], key_elements=["f"], sdg_domains=[SAFE], gcm_objectives=[5]),
-        make_criterion(4, rt="RT3", weight=1, sectors=["statistics"], key_elements=["e"], sdg_domains=[WHOLE], gcm_objectives=[1]),
-        make_criterion(5, rt="RT3", weight=2, sectors=["finance"], key_elements=["b"], gcm_objectives=[20]),
+        make_criterion(i, rt=rt, weight=w, sectors=s, key_elements=k, sdg_domains=d, gcm_objectives=g)
+        for i, rt, w, s, k, d, g in rows
     ]
 
 
 def tagged_answers():
     # 1: level 4 (w1); 2: level 1 (w2); 3: not applicable; 4: level 0 (w1); 5: don't know
-    return [make_answer(1, 4), make_answer(2, 1), make_answer(3, na=True), make_answer(4, 0), make_answer(5, dont_know=True)]
+    return [
+        make_answer(1, 4),
+        make_answer(2, 1),
+        make_answer(3, na=True),
+        make_answer(4, 0),
+        make_answer(5, dont_know=True),
+    ]
 
 
 def test_scores_per_policy_sector():
@@ -406,7 +417,10 @@ def test_progress_across_framework_versions_follows_lineage():
     ]
     result = progress(current_criteria, current_answers, previous_criteria, previous_answers)
 
-    assert [(c.criterion.code, c.previous_criterion.code, c.previous_score, c.current_score, c.delta) for c in result.criteria] == [
+    assert [
+        (c.criterion.code, c.previous_criterion.code, c.previous_score, c.current_score, c.delta)
+        for c in result.criteria
+    ] == [
         ("RT1.01", "RT1.05", 1, 3, +2),
         ("RT1.02", "RT1.01", 4, 2, -2),
     ]
@@ -422,7 +436,9 @@ def test_progress_across_framework_versions_follows_lineage():
 
 def test_progress_on_the_same_framework_version_matches_by_id():
     criteria = [make_criterion(1, weight=2), make_criterion(2, weight=1)]
-    result = progress(criteria, [make_answer(1, 2), make_answer(2, 4)], criteria, [make_answer(1, 0), make_answer(2, 4)])
+    result = progress(
+        criteria, [make_answer(1, 2), make_answer(2, 4)], criteria, [make_answer(1, 0), make_answer(2, 4)]
+    )
     assert [(c.criterion.code, c.delta) for c in result.criteria] == [("RT1.01", 2), ("RT1.02", 0)]
     # previous (2·0 + 1·4)/12 = 33.33 %; current (2·2 + 1·4)/12 = 66.67 %; delta 33.33
     assert result.round_tables[0].delta == pytest.approx(33.333333, abs=1e-5)
@@ -443,7 +459,9 @@ def test_match_prefers_the_nearest_common_ancestor():
 @pytest.mark.parametrize("score", [-1, 5])
 def test_score_outside_the_scale_is_rejected(score):
     with pytest.raises(ValueError):
-        AnswerData(criterion_id=1, score=score, not_applicable=False, dont_know=False, has_evidence=False, lead_institution="")
+        AnswerData(
+            criterion_id=1, score=score, not_applicable=False, dont_know=False, has_evidence=False, lead_institution=""
+        )
 
 
 @pytest.mark.parametrize("weight", [0, 4])

@@ -31,3 +31,22 @@ __all__ = [
     "SupportAvailable",
     "Theme",
 ]
+from .assessment import (  # noqa: E402
+    SECRETARIAT_GROUP,
+    Assessment,
+    AssessmentLocked,
+    Government,
+    Membership,
+    Response,
+    is_secretariat,
+)
+
+__all__ += [
+    "SECRETARIAT_GROUP",
+    "Assessment",
+    "AssessmentLocked",
+    "Government",
+    "Membership",
+    "Response",
+    "is_secretariat",
+]

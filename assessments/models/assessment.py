@@ -1,0 +1,242 @@
+"""Governments, their members and their assessments (DESIGN §2, §5).
+
+Every query of a government's data goes through a ``for_user`` queryset
+method, so a stranger's object is simply not found.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .framework import Criterion, FrameworkVersion
+
+SECRETARIAT_GROUP = "Secretariat"
+
+
+class AssessmentLocked(Exception):
+    """A write on an approved assessment; the message is for people."""
+
+
+def is_secretariat(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_secretariat"):
+        user._is_secretariat = user.groups.filter(name=SECRETARIAT_GROUP).exists()
+    return user._is_secretariat
+
+
+class Government(models.Model):
+    class Region(models.TextChoices):
+        AFRICA = "africa", "Africa"
+        AMERICAS = "americas", "Americas"
+        ASIA = "asia", "Asia"
+        EUROPE = "europe", "Europe"
+        OCEANIA = "oceania", "Oceania"
+
+    name = models.CharField(max_length=200, unique=True)
+    iso3 = models.CharField(
+        "ISO 3166 alpha-3 code",
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use three capital letters, e.g. KEN.")],
+    )
+    un_region = models.CharField("UN region", max_length=10, choices=Region.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "government"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="government_iso3_three_capitals")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CONTRIBUTOR = "contributor", "Contributor"
+        FOCAL_POINT = "focal_point", "Focal point"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        ordering = ["government", "user"]
+        verbose_name = "membership"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "government"], name="membership_one_role_per_government")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.government} ({self.get_role_display()})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (self.Role.CONTRIBUTOR, self.Role.FOCAL_POINT)
+
+    @property
+    def is_focal_point(self) -> bool:
+        return self.role == self.Role.FOCAL_POINT
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Assessments that ``user`` may read: their governments', plus submitted/approved for the secretariat."""
+        if not user.is_authenticated:
+            return self.none()
+        visible = models.Q(government__in=Government.objects.filter(memberships__user=user))
+        if is_secretariat(user):
+            visible |= models.Q(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED])
+        return self.filter(visible)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+
+    government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="assessments")
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="assessments")
+    cycle = models.CharField(max_length=20, help_text="e.g. 2026")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Bumped by every change of a response or of the status: a report is cached per revision.
+    revision = models.PositiveIntegerField(default=0)
+    is_origin = models.BooleanField("country of origin", default=True)
+    is_transit = models.BooleanField("country of transit", default=False)
+    is_destination = models.BooleanField("country of destination", default=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_comment = models.TextField(blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["government", "-cycle"]
+        verbose_name = "assessment"
+        constraints = [
+            models.UniqueConstraint(fields=["government", "cycle"], name="assessment_one_per_government_and_cycle")
+        ]
+
+    def __str__(self):
+        return f"{self.government} {self.cycle}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def save(self, *args, **kwargs):
+        if self.pk and Assessment.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
+            raise AssessmentLocked(f"The assessment {self} is approved and can no longer change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_approved:
+            raise AssessmentLocked(f"The assessment {self} is approved and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(assessment__in=Assessment.objects.for_user(user))
+
+    def answered(self):
+        return self.filter(models.Q(score__isnull=False) | models.Q(not_applicable=True) | models.Q(dont_know=True))
+
+
+class Response(models.Model):
+    class Confidence(models.TextChoices):
+        SELF_DECLARED = "self_declared", "Self-declared"
+        DOCUMENTED = "documented", "Documented (evidence cited)"
+        EXTERNALLY_REVIEWED = "external", "Externally reviewed"
+
+    TEXT_LIMIT = 5000
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="responses")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(4)]
+    )
+    not_applicable = models.BooleanField(default=False)
+    dont_know = models.BooleanField("don't know", default=False)
+    justification = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    evidence = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text="Instrument, date, reference, body.")
+    evidence_url = models.URLField("evidence link", blank=True, max_length=500)
+    confidence = models.CharField(max_length=16, choices=Confidence.choices, default=Confidence.SELF_DECLARED)
+    lead_institution = models.CharField(max_length=200, blank=True)
+    # Counts saves, so that a page opened before someone else's save can tell (no lost updates).
+    edit_count = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["edit_count"])
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessment", "criterion__code"]
+        verbose_name = "response"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="response_one_per_criterion"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=4),
+                name="response_score_0_to_4",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(not_applicable=True, dont_know=True)
+                & ~models.Q(score__isnull=False, not_applicable=True)
+                & ~models.Q(score__isnull=False, dont_know=True),
+                name="response_one_kind_of_answer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} {self.criterion.code}: {self.answer_label}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.score is not None or self.not_applicable or self.dont_know
+
+    @property
+    def answer_label(self) -> str:
+        if self.not_applicable:
+            return "Not applicable"
+        if self.dont_know:
+            return "Don't know"
+        if self.score is None:
+            return "Unanswered"
+        return f"Level {self.score}"
+
+    def clean(self):
+        kinds = [self.score is not None, self.not_applicable, self.dont_know]
+        if sum(kinds) > 1:
+            raise ValidationError("Choose one answer: a level, not applicable, or don't know.")
+        if (self.not_applicable or self.dont_know) and not self.justification.strip():
+            raise ValidationError({"justification": "Say why: not applicable and don't know need a justification."})
+
+    def save(self, *args, **kwargs):
+        if Assessment.objects.filter(pk=self.assessment_id, status=Assessment.Status.APPROVED).exists():
+            raise AssessmentLocked(f"The assessment {self.assessment} is approved; its responses can no longer change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Assessment.objects.filter(pk=self.assessment_id, status=Assessment.Status.APPROVED).exists():
+            raise AssessmentLocked(f"The assessment {self.assessment} is approved; its responses cannot be deleted.")
+        return super().delete(*args, **kwargs)
