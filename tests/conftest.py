@@ -25,3 +25,26 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def world(db):
+    """One published framework, two governments, a member of each role, an outsider and the secretariat."""
+    from types import SimpleNamespace
+
+    from tests.factories import make_assessment, make_government, make_user
+
+    framework = make_framework(status="published")
+    home = make_government("Alphaland", "XAA")
+    other = make_government("Betaland", "XBB")
+    return SimpleNamespace(
+        framework=framework,
+        government=home,
+        other_government=other,
+        focal=make_user("focal", government=home, role="focal_point"),
+        contributor=make_user("contributor", government=home, role="contributor"),
+        viewer=make_user("viewer", government=home, role="viewer"),
+        outsider=make_user("outsider", government=other, role="focal_point"),
+        secretariat=make_user("secretariat", role="secretariat"),
+        assessment=make_assessment(government=home, framework=framework),
+    )

@@ -86,3 +86,45 @@ def make_criterion(*, theme: Theme, code: str, weight: int = 2, descriptors: boo
         criterion=criterion, order=1, text=f"Support for {code}", source_file="000_036961950a98d25a.txt", excerpt="IOM"
     )
     return criterion
+
+
+def make_government(name: str = "", iso3: str = ""):
+    from assessments.models import Government
+
+    n = next(_counter)
+    return Government.objects.create(
+        name=name or f"Government {n}", iso3=iso3 or f"X{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}", un_region="africa"
+    )
+
+
+def make_user(username: str, *, government=None, role: str = "", email: str = ""):
+    from django.contrib.auth.models import Group, User
+
+    from assessments.models import SECRETARIAT_GROUP, Membership
+
+    user = User.objects.create_user(username, email=email or f"{username}@example.org", password="pw")
+    if role == "secretariat":
+        user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    elif government is not None:
+        Membership.objects.create(user=user, government=government, role=role)
+    return user
+
+
+def make_assessment(*, government, framework, cycle: str = "2026", status: str = "draft"):
+    from assessments.models import Assessment
+
+    assessment = Assessment.objects.create(government=government, framework_version=framework, cycle=cycle)
+    if status != "draft":
+        Assessment.objects.filter(pk=assessment.pk).update(status=status)
+        assessment.refresh_from_db()
+    return assessment
+
+
+def answer_all(assessment, *, score: int = 2, user=None):
+    """Answer every criterion of the assessment directly (bypassing the page), for workflow tests."""
+    from assessments.models import Response
+
+    Response.objects.bulk_create(
+        Response(assessment=assessment, criterion=c, score=score, justification="j", updated_by=user)
+        for c in assessment.framework_version.criteria.exclude(responses__assessment=assessment)
+    )

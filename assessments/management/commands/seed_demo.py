@@ -1,0 +1,140 @@
+"""Two fictional governments, their users and assessments, for trying the application (DESIGN §7).
+
+Safe to run again: users get new passwords, existing assessments are kept.
+"""
+
+import random
+import secrets
+
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assessments.models import SECRETARIAT_GROUP, Assessment, Criterion, Government, Membership
+from assessments.workflow import (
+    AnswerInput,
+    assessment_approve,
+    assessment_start,
+    assessment_submit,
+    current_framework,
+    responses_save,
+)
+
+GOVERNMENTS = [("Demoland", "XDM", Government.Region.AFRICA), ("Testland", "XTL", Government.Region.EUROPE)]
+USERS = [
+    # username, full name, government, role
+    ("demo-focal", "Amina Demo (focal point)", "Demoland", Membership.Role.FOCAL_POINT),
+    ("demo-contributor", "Kofi Demo (contributor)", "Demoland", Membership.Role.CONTRIBUTOR),
+    ("demo-viewer", "Lena Demo (viewer)", "Demoland", Membership.Role.VIEWER),
+    ("test-focal", "Tomas Test (focal point)", "Testland", Membership.Role.FOCAL_POINT),
+    ("test-contributor", "Tara Test (contributor)", "Testland", Membership.Role.CONTRIBUTOR),
+    ("secretariat", "Sam Secretariat", None, "secretariat"),
+    ("editor", "Edda Editor", None, "editor"),
+]
+INSTITUTIONS = [
+    "Ministry of Labour",
+    "Ministry of Foreign Affairs",
+    "Ministry of Interior",
+    "National Statistics Office",
+    "Ministry of Planning",
+    "Ministry of Health",
+    "",
+]
+# Share of criteria answered per round table in Demoland's current draft: plausibly uneven.
+DRAFT_COVERAGE = {1: 0.85, 2: 0.6, 3: 0.35, 4: 0.5}
+
+
+class Command(BaseCommand):
+    help = "Create the demo governments Demoland and Testland, their users and assessments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="One password for every demo user (default: random, printed).")
+
+    def handle(self, *args, password=None, **options):
+        if current_framework() is None:
+            call_command("loaddata", "hld2013", verbosity=0)
+        with transaction.atomic():
+            governments = {
+                name: Government.objects.update_or_create(name=name, defaults={"iso3": iso3, "un_region": region})[0]
+                for name, iso3, region in GOVERNMENTS
+            }
+            logins = [self._user(row, governments, password) for row in USERS]
+            users = {user.username: user for user, _, _ in logins}
+            self._demoland(governments["Demoland"], users)
+            self._testland(governments["Testland"], users)
+            # Addresses come last, so that seeding the workflow sends no notification emails.
+            for user in users.values():
+                User.objects.filter(pk=user.pk).update(email=f"{user.username}@example.org")
+        self.stdout.write("Demo logins:")
+        for user, description, user_password in logins:
+            self.stdout.write(f"  {user.username:<18} {user_password:<16} {description}")
+
+    def _user(self, row, governments, password):
+        username, full_name, government_name, role = row
+        first, last = full_name.split(" ", 1)
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "is_staff": role == "editor"},
+        )
+        user_password = password or secrets.token_urlsafe(9)
+        user.set_password(user_password)
+        user.save()
+        if role == "secretariat":
+            user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+            return user, "secretariat: reads every submitted or approved assessment", user_password
+        if role == "editor":
+            user.groups.add(Group.objects.get(name="Criteria editor"))
+            return user, "criteria editor: the admin", user_password
+        government = governments[government_name]
+        Membership.objects.update_or_create(user=user, government=government, defaults={"role": role})
+        return user, f"{Membership.Role(role).label.lower()}, {government_name}", user_password
+
+    def _demoland(self, government, users):
+        focal, contributor = users["demo-focal"], users["demo-contributor"]
+        rng = random.Random(2013)
+        criteria = list(current_framework().criteria.select_related("theme__round_table").order_by("code"))
+        baseline = {c.pk: rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4]) for c in criteria}
+        if not Assessment.objects.filter(government=government, cycle="2024").exists():
+            earlier = assessment_start(government=government, user=focal, cycle="2024")
+            answers = [self._answer(rng, c, baseline[c.pk], full=True) for c in criteria]
+            responses_save(assessment=earlier, user=contributor, answers=answers)
+            assessment_submit(assessment=earlier, user=focal)
+            assessment_approve(assessment=earlier, user=focal)
+        if not Assessment.objects.filter(government=government, cycle="2026").exists():
+            current = assessment_start(government=government, user=focal, cycle="2026")
+            already = set(current.responses.values_list("criterion_id", flat=True))
+            answers = [
+                self._answer(rng, c, min(4, baseline[c.pk] + rng.choice([0, 0, 1, 1, -1])))
+                for c in criteria
+                if c.pk not in already and rng.random() < DRAFT_COVERAGE.get(c.theme.round_table.number, 0.5)
+            ]
+            responses_save(assessment=current, user=contributor, answers=answers)
+
+    def _testland(self, government, users):
+        if Assessment.objects.filter(government=government, cycle="2026").exists():
+            return
+        rng = random.Random(7)
+        current = assessment_start(government=government, user=users["test-focal"], cycle="2026")
+        criteria = list(current.framework_version.criteria.order_by("code")[:10])
+        answers = [self._answer(rng, c, rng.randint(0, 4)) for c in criteria]
+        responses_save(assessment=current, user=users["test-contributor"], answers=answers)
+
+    @staticmethod
+    def _answer(rng: random.Random, criterion: Criterion, level: int, full: bool = False) -> AnswerInput:
+        level = max(0, level)
+        roll = rng.random()
+        if not full and roll < 0.06:
+            return AnswerInput(criterion_id=criterion.pk, base_edit_count=0, dont_know=True,
+                               justification="The responsible ministry has not yet confirmed the current status.")
+        has_evidence = level >= 2 and rng.random() < 0.75
+        return AnswerInput(
+            criterion_id=criterion.pk,
+            base_edit_count=0,
+            score=level,
+            justification=f"Assessed by the inter-ministerial working group: level {level} reflects current practice.",
+            evidence=f"Policy document DL/{2020 + level}/{criterion.pk:03d}, adopted by the Council of Ministers."
+            if has_evidence else "",
+            confidence="documented" if has_evidence else "self_declared",
+            lead_institution=rng.choice(INSTITUTIONS),
+        )
