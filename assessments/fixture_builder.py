@@ -93,11 +93,15 @@ def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
             report.check(set(c.get("sdg_10_7_2", [])) <= SDG_DOMAINS, f"{code}: unknown SDG domain")
             report.check(all(1 <= n <= 23 for n in c.get("gcm_objectives", [])), f"{code}: GCM objective not 1-23")
             report.check(bool(c.get("recommended_actions")), f"{code}: no recommended action")
+    pairs = set()
     for link in links:
-        pair = f"link {link.get('from')} ↔ {link.get('to')}"
-        report.check(link.get("from") in codes and link.get("to") in codes, f"{pair}: unknown criterion")
-        report.check(link.get("from") != link.get("to"), f"{pair}: a criterion cannot link to itself")
+        a, b = link.get("from", ""), link.get("to", "")
+        pair = f"link {a} ↔ {b}"
+        report.check(a in codes and b in codes, f"{pair}: unknown criterion")
+        report.check(a.split(".")[0] != b.split(".")[0], f"{pair}: a link joins two different round tables")
+        report.check(frozenset((a, b)) not in pairs, f"{pair}: appears twice")
         report.check(bool(link.get("reason")), f"{pair}: no reason")
+        pairs.add(frozenset((a, b)))
     return report.problems
 
 

@@ -106,7 +106,7 @@ def can_edit(membership: Membership | None, assessment: Assessment) -> bool:
 
 
 def current_framework() -> FrameworkVersion | None:
-    return FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).order_by("-published_at").first()
+    return FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).order_by(F("published_at").desc(nulls_last=True), "-pk").first()
 
 
 PERSPECTIVE_REASONS = {

@@ -58,7 +58,9 @@ def make_framework(
     if links and len(criteria) > 1:
         CoherenceLink.objects.create(from_criterion=criteria[0], to_criterion=criteria[-1], reason="Same policy")
     if status != FrameworkVersion.Status.DRAFT:
-        FrameworkVersion.objects.filter(pk=version.pk).update(status=status)
+        from django.utils import timezone
+
+        FrameworkVersion.objects.filter(pk=version.pk).update(status=status, published_at=timezone.now())
         version.refresh_from_db()
     return version
 
