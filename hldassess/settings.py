@@ -2,14 +2,19 @@
 
 Development defaults: SQLite file beside manage.py, DEBUG off unless
 DJANGO_DEBUG=1 (``make run`` sets it). In production set DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL.
+DJANGO_ALLOWED_HOSTS and DATABASE_URL; with them ``manage.py check --deploy``
+is clean. The security controls are at the end of this file and in SECURITY.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from .logconfig import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,6 +28,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -53,11 +63,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "csp",
+    "axes",
     "assessments",
 ]
 
 MIDDLEWARE = [
+    "assessments.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hldassess.urls"
@@ -116,7 +132,7 @@ USE_TZ = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
@@ -139,3 +155,70 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hld-assess@loc
 
 # The seeds folder holds the source documents that excerpts are checked against.
 SEEDS_DIR = Path(os.environ.get("HLD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
+
+# --- Logging: one JSON object a line on stdout, with the request id (hldassess/logconfig.py) ----------
+LOGGING = logging_config(
+    level=os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper(),
+    fmt=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+)
+
+# --- Security (SECURITY.md says what each control is for) ------------------------------------------
+# Served over HTTPS unless DEBUG is on or DJANGO_HTTPS=0 (a plain-HTTP trial run on loopback).
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+if env_bool("DJANGO_BEHIND_PROXY"):
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: there is no script
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session lasts a working day at most, and ends when the browser closes.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): our own origin only,
+# no inline script or style, no plugins, no framing, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws checkboxes and select arrows as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failed sign-ins for one user name from one
+# address lock that pair out for AXES_COOLOFF_TIME; a success resets the count. Lockouts are listed
+# in the admin under "Axes > Access attempts", where an administrator can also lift them.
+AUTHENTICATION_BACKENDS = [
+    "assessments.throttling.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "assessments.throttling.lockout_response"  # the sign-in page, with the reason
+# Behind a proxy, axes must see the client's address, not the proxy's: name how many proxies add to
+# X-Forwarded-For (DJANGO_PROXY_COUNT=1 behind one load balancer).
+if env_int("DJANGO_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+    AXES_IPWARE_PROXY_ORDER = "right-most"  # the entries on the left are whatever the client sent
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

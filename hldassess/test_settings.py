@@ -1,8 +1,15 @@
-"""Test settings: the production settings plus a throw-away key and fast hashing."""
+"""Test settings: the production settings plus a throw-away key and fast hashing.
+
+The tests talk plain HTTP (Django's test client, the browser tests' live server),
+so the HTTPS-only controls are off here; tests/test_security.py runs
+``check --deploy`` on the real production settings in a separate process.
+"""
 
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 from .settings import *  # noqa: E402,F403
 

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from assessments.views.health import healthz
 
+handler500 = "hldassess.errors.server_error"  # shows the request id to quote
+
 admin.site.site_header = "HLD Assess administration"
 admin.site.site_title = "HLD Assess admin"
 

@@ -1,0 +1,63 @@
+"""Request ids: every request gets one, every log line made while serving it carries it.
+
+An id set by the proxy in front (``X-Request-ID``) is kept when it looks like
+one, so a request can be followed from the load balancer to the database
+query; otherwise a new one is made. The response returns it in the same
+header and the error pages show it, so a ministry official can quote it.
+"""
+
+import logging
+import re
+import time
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+
+from hldassess.logconfig import request_id
+
+logger = logging.getLogger("hldassess.request")
+
+HEADER = "X-Request-ID"
+_VALID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+# Paths whose tail is a secret (password reset tokens) are logged without it.
+_SECRET_PATHS = re.compile(r"^(/accounts/reset/)[^/]+/[^/]+/?")
+
+
+def _incoming_id(request: HttpRequest) -> str:
+    value = request.headers.get(HEADER, "")
+    return value if _VALID.match(value) else uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """First in MIDDLEWARE: names the request, logs one line when it is answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = _incoming_id(request)
+        request.id = rid
+        token = request_id.set(rid)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[HEADER] = rid
+            # Only a user that the view already loaded: logging must not cost a session query.
+            user = getattr(request, "_cached_user", None)
+            path = _SECRET_PATHS.sub(r"\1…/", request.path)
+            logger.info(
+                "%s %s %s",
+                request.method,
+                path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": round(1000 * (time.perf_counter() - started), 1),
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+            return response
+        finally:
+            request_id.reset(token)

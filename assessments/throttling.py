@@ -1,0 +1,39 @@
+"""Login throttling with django-axes (SECURITY.md).
+
+Every sign-in over the web (our sign-in page, the admin's) passes the request
+to ``authenticate``, so axes counts the failures per user name and address and
+locks that pair out for a while. Code that runs on the server without a request
+(management commands, a shell, tests calling ``authenticate(username=...,
+password=...)``) is not a sign-in attempt from anyone and is not throttled;
+stock axes would refuse it with ``AxesBackendRequestParameterRequired``.
+
+A locked-out person sees the sign-in page again with the reason and the wait
+(``lockout_response``, settings.AXES_LOCKOUT_CALLABLE), status 429.
+"""
+
+from axes.backends import AxesStandaloneBackend
+
+
+class AxesBackend(AxesStandaloneBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The sign-in page again, status 429, saying why sign-in is refused and for how long."""
+    from axes.helpers import get_cool_off
+    from django.contrib.auth.forms import AuthenticationForm
+    from django.shortcuts import render
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = AuthenticationForm(request, initial={"username": username[:150]})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": request.POST.get("next", ""), "locked_out": True, "lockout_minutes": minutes},
+        status=429,
+    )
