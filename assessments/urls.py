@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .views import assessments as views
+from .views import reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +15,7 @@ urlpatterns = [
     path(
         "assessments/<int:pk>/criteria/<int:criterion_pk>/history/", views.criterion_history, name="criterion_history"
     ),
+    path("assessments/<int:pk>/report/", reports.report, name="report"),
+    path("assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
+    path("assessments/<int:pk>/responses.csv", reports.report_csv, name="report_csv"),
 ]

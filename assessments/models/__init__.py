@@ -50,3 +50,6 @@ __all__ += [
     "Response",
     "is_secretariat",
 ]
+from .report import ReportFile  # noqa: E402
+
+__all__ += ["ReportFile"]

@@ -1,0 +1,148 @@
+"""Server-side SVG charts of a report: the same picture on screen, in print and in the PDF.
+
+Each chart carries a title, a description and its data as a table, so that a
+screen reader (or a reader of a black-and-white printout) gets the same facts.
+Radar and bars come from pygal; pygal has no heat map, so that one is a small
+grid of rectangles drawn here. Charts are embedded as ``data:`` images, which
+keeps the page free of inline styles and scripts (CSP) and needs no request.
+"""
+
+import base64
+from dataclasses import dataclass
+from html import escape
+
+import pygal
+from pygal.style import Style
+
+from .reports import Report, RoundTableSection
+
+FONT = "Noto Sans, DejaVu Sans, sans-serif"
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    colors=("#1a4f8b", "#b35900"),
+    font_family=FONT,
+    label_font_size=13,
+    major_label_font_size=13,
+    title_font_size=16,
+    legend_font_size=13,
+    value_font_size=12,
+    opacity=".55",
+    opacity_hover=".55",
+)
+# Heat map colours from low to high score (colour-blind safe, with the value printed in each cell).
+HEAT = [(0, "#d7301f", "#ffffff"), (25, "#fc8d59", "#212529"), (50, "#fee08b", "#212529"), (75, "#91cf60", "#212529")]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    description: str
+    svg: str
+    headers: list[str]
+    rows: list[list[str]]
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} %"
+
+
+def _config(**kwargs) -> dict:
+    return {"style": STYLE, "js": [], "disable_xml_declaration": True, "show_legend": False, **kwargs}
+
+
+def radar_chart(report: Report) -> Chart:
+    chart = pygal.Radar(**_config(width=520, height=420, range=(0, 100), fill=True, show_legend=bool(report.progress),
+                                  legend_at_bottom=True))
+    chart.x_labels = [section.code for section in report.round_tables]
+    chart.add(report.cycle, [section.score.percent for section in report.round_tables])
+    headers = ["Round table", f"Score {report.cycle}"]
+    previous = {}
+    if report.progress:
+        previous = {code: before for code, before, *_ in report.progress.round_tables}
+        chart.add(report.progress.previous_label, [previous.get(section.code) for section in report.round_tables])
+        headers.append(f"Score {report.progress.previous_label}")
+    rows = [
+        [f"{s.code} {s.title}", pct(s.score.percent)] + ([pct(previous.get(s.code))] if report.progress else [])
+        for s in report.round_tables
+    ]
+    return Chart(
+        title="Score per round table",
+        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge."
+        + (" The second shape is the previous approved assessment." if report.progress else ""),
+        svg=chart.render(is_unicode=True),
+        headers=headers,
+        rows=rows,
+    )
+
+
+def theme_bar_chart(section: RoundTableSection) -> Chart:
+    themes = section.themes
+    chart = pygal.HorizontalBar(**_config(width=560, height=80 + 44 * len(themes), range=(0, 100), print_values=True,
+                                          formatter=lambda v: f"{v:.0f} %", y_labels=[0, 25, 50, 75, 100]))
+    # Codes only: the titles are in the data table right below the chart.
+    chart.x_labels = [t.code for t in reversed(themes)]
+    chart.add(section.code, [t.score.percent for t in reversed(themes)])
+    return Chart(
+        title=f"{section.code}: score per theme",
+        description=f"Bar chart of the score of each theme of round table {section.number}, from 0 % to 100 %.",
+        svg=chart.render(is_unicode=True),
+        headers=["Theme", "Score", "Band"],
+        rows=[[f"{t.code} {t.title}", pct(t.score.percent), t.score.band or "Not scored"] for t in themes],
+    )
+
+
+def _heat_colours(value: float | None) -> tuple[str, str]:
+    if value is None:
+        return "#f1f3f5", "#495057"
+    fill, ink = HEAT[0][1], HEAT[0][2]
+    for threshold, colour, text in HEAT:
+        if value >= threshold:
+            fill, ink = colour, text
+    return fill, ink
+
+
+def heatmap_chart(report: Report) -> Chart:
+    columns = [section.code for section in report.round_tables]
+    label_width, cell_w, cell_h, top = 300, 80, 30, 36
+    width = label_width + cell_w * len(columns) + 10
+    height = top + cell_h * len(report.sector_heatmap) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'font-family="{FONT}" font-size="13">'
+    ]
+    for i, code in enumerate(columns):
+        x = label_width + cell_w * i + cell_w / 2
+        parts.append(f'<text x="{x}" y="{top - 12}" text-anchor="middle" font-weight="700" fill="#212529">{code}</text>')
+    for row, (sector, values) in enumerate(report.sector_heatmap):
+        y = top + cell_h * row
+        parts.append(f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" fill="#212529">{escape(sector)}</text>')
+        for i, value in enumerate(values):
+            fill, ink = _heat_colours(value)
+            x = label_width + cell_w * i
+            parts.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}"/>')
+            parts.append(f'<text x="{x + cell_w / 2}" y="{y + 20}" text-anchor="middle" fill="{ink}">{pct(value)}</text>')
+    parts.append("</svg>")
+    return Chart(
+        title="Policy sectors × round tables",
+        description="Heat map of the score of each policy sector in each round table: red is low, green is high, grey "
+        "means no scored criterion; the value is printed in every cell.",
+        svg="".join(parts),
+        headers=["Policy sector", *columns],
+        rows=[[sector, *(pct(v) for v in values)] for sector, values in report.sector_heatmap],
+    )
+
+
+def report_charts(report: Report) -> dict:
+    return {
+        "radar": radar_chart(report),
+        "themes": {section.code: theme_bar_chart(section) for section in report.round_tables},
+        "heatmap": heatmap_chart(report),
+    }

@@ -1,0 +1,57 @@
+"""The gap report of an assessment: page, PDF and CSV, for exactly the people who may read the assessment."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..charts import report_charts
+from ..csv_safety import safe_cell
+from ..pdf import stored_report_pdf
+from ..reports import build_report
+from .assessments import get_assessment
+
+CSV_COLUMNS = [
+    "round_table", "theme", "code", "statement", "weight", "answer", "score", "gap", "priority",
+    "justification", "evidence", "evidence_url", "confidence", "lead_institution",
+]
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = get_assessment(request, pk)
+    data = build_report(assessment)
+    return render(request, "assessments/report.html", {"assessment": assessment, "report": data,
+                                                       "charts": report_charts(data)})
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = get_assessment(request, pk)
+    pdf, _rendered = stored_report_pdf(assessment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stem = f"{assessment.government.name}-{assessment.cycle}-gap-report".replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    return response
+
+
+@login_required
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = get_assessment(request, pk)
+    data = build_report(assessment)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{data.file_stem.replace("gap-report", "responses")}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in data.rows:
+        writer.writerow(
+            safe_cell(value)
+            for value in [
+                row.round_table, row.theme, row.code, row.statement, row.weight, row.answer,
+                "" if row.score is None else row.score, "" if row.gap is None else row.gap,
+                "" if row.priority is None else row.priority, row.justification, row.evidence, row.evidence_url,
+                row.confidence, row.lead_institution,
+            ]
+        )
+    return response
