@@ -1,0 +1,352 @@
+"""Production hardening (issue 7): deploy checks, headers, CSP, login throttling, CSRF, logs, unsafe links and CSV cells."""
+
+import json
+import logging
+import os
+import re
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.csv_safety import safe_cell
+from assessments.models import Criterion, Response
+from hldassess.errors import server_error
+from hldassess.logconfig import JsonFormatter, RequestIdFilter
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**extra) -> dict:
+    """The environment of a production server: no test or development switches."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="hldassess.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="assess.example.org",
+    )
+    env.update(extra)
+    return env
+
+
+def run(args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+# --- Deployment settings --------------------------------------------------------
+
+
+def test_check_deploy_reports_no_warnings_in_production():
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run([sys.executable, "manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+from django.urls import reverse
+django.setup()
+names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SESSION_COOKIE_SECURE",
+         "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_AGE", "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+         "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY", "CONTENT_SECURITY_POLICY", "AUTH_PASSWORD_VALIDATORS"]
+values = {name: getattr(settings, name) for name in names}
+values["admin"] = reverse("admin:index")
+values["logging_format"] = settings.LOGGING["handlers"]["stdout"]["formatter"]
+print(json.dumps(values))
+"""
+
+
+def test_production_settings_are_https_only_with_short_sessions_and_a_strict_policy():
+    result = run([sys.executable, "-c", PRINT_SETTINGS], production_env(DJANGO_ADMIN_URL="staff-7f3a"))
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    assert values["SESSION_COOKIE_AGE"] <= 8 * 3600 and values["SESSION_EXPIRE_AT_BROWSER_CLOSE"]
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+    assert values["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert len(values["AUTH_PASSWORD_VALIDATORS"]) == 4
+    policy = json.dumps(values["CONTENT_SECURITY_POLICY"])
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert values["admin"] == "/staff-7f3a/"
+    assert values["logging_format"] == "json"
+
+
+# --- Headers and Content-Security-Policy -----------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client, world):
+    client.force_login(world.contributor)
+    response = client.get(reverse("questionnaire", args=[world.assessment.pk, 1]))
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
+                      "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"]:
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+INLINE = [
+    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
+    (re.compile(r"<style\b", re.I), "<style> element"),
+    (re.compile(r"\sstyle\s*=", re.I), "style= attribute"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "on…= event handler"),
+    (re.compile(r"href\s*=\s*[\"']?\s*javascript:", re.I), "javascript: link"),
+]
+
+
+def inline_code(html: str) -> list[str]:
+    return [label for pattern, label in INLINE if pattern.search(html)]
+
+
+def test_no_template_has_inline_script_or_style():
+    """The policy forbids inline code; PDF templates are exempt (WeasyPrint renders them, not a browser)."""
+    found = {}
+    for path in (ROOT / "templates").rglob("*.html"):
+        if "pdf" in path.relative_to(ROOT / "templates").parts:
+            continue
+        problems = inline_code(path.read_text())
+        if problems:
+            found[str(path.relative_to(ROOT))] = problems
+    assert found == {}
+
+
+@pytest.mark.django_db
+def test_rendered_pages_have_no_inline_script_or_style(client, world):
+    from tests.factories import answer_all
+
+    answer_all(world.assessment)
+    assert inline_code(client.get(reverse("login")).content.decode()) == []
+    client.force_login(world.focal)
+    pages = [
+        reverse("home"),
+        reverse("assessment_detail", args=[world.assessment.pk]),
+        reverse("questionnaire", args=[world.assessment.pk, 1]),
+        reverse("password_change"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert inline_code(response.content.decode()) == [], url
+
+
+# --- Request ids and structured logs ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_id_from_the_proxy_is_kept_and_a_bad_one_replaced(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "lb-1234abcd"})["X-Request-ID"] == "lb-1234abcd"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "bad id\n<script>"})["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", replaced)
+
+
+@pytest.mark.django_db
+def test_each_request_is_logged_once_with_its_id_status_and_user(client, world, caplog):
+    client.force_login(world.viewer)
+    with caplog.at_level(logging.INFO, logger="hldassess.request"):
+        response = client.get(reverse("assessment_detail", args=[world.assessment.pk]))
+    [record] = [r for r in caplog.records if r.name == "hldassess.request"]
+    assert record.request_id == response["X-Request-ID"]
+    assert record.status == 200 and record.method == "GET" and record.user_id == world.viewer.pk
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == response["X-Request-ID"]
+    assert line["path"] == reverse("assessment_detail", args=[world.assessment.pk])
+    assert line["level"] == "INFO" and "duration_ms" in line
+
+
+def test_log_lines_outside_a_request_are_json_with_a_dash_for_the_id():
+    record = logging.makeLogRecord({"name": "x", "levelname": "ERROR", "msg": "boom %s", "args": ("é",)})
+    RequestIdFilter().filter(record)
+    assert json.loads(JsonFormatter().format(record)) | {"time": ""} == {
+        "time": "", "level": "ERROR", "logger": "x", "message": "boom é", "request_id": "-"
+    }
+
+
+@pytest.mark.django_db
+def test_password_reset_tokens_are_not_logged(client, caplog):
+    with caplog.at_level(logging.INFO, logger="hldassess.request"):
+        client.get("/accounts/reset/MQ/set-password-secret-token/")
+    [record] = [r for r in caplog.records if r.name == "hldassess.request"]
+    assert "secret-token" not in record.path and "secret-token" not in record.getMessage()
+
+
+def test_the_error_page_shows_the_request_id_to_quote():
+    request = RequestFactory().get("/")
+    request.id = "abc123def456"
+    response = server_error(request)
+    assert response.status_code == 500
+    assert "abc123def456" in response.content.decode()
+
+
+# --- Login throttling (django-axes) ---------------------------------------------------
+
+
+def sign_in(client, username, password, address="10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_account_from_that_address_with_a_clear_message(client, settings):
+    make_user("amina")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = sign_in(client, "amina", "wrong")
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in response.content.decode()
+    locked = sign_in(client, "amina", "wrong")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Sign in to HLD Assess" in page and "too many failed attempts" in page and "15 minutes" in page
+    # Even the right password is refused while locked out.
+    assert sign_in(client, "amina", "pw").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_lockout_does_not_block_other_users_or_other_addresses(client, settings):
+    make_user("amina")
+    make_user("kofi")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "amina", "wrong")
+    assert sign_in(client, "kofi", "pw").status_code == 302
+    assert sign_in(Client(), "amina", "pw", address="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_success_resets_the_count_and_the_lockout_ends_after_the_cool_off(client, settings):
+    make_user("amina")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "amina", "wrong")
+    assert sign_in(client, "amina", "pw").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "amina", "wrong").status_code == 200  # counting from zero again
+    sign_in(client, "amina", "wrong")
+    assert sign_in(client, "amina", "pw").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+    assert sign_in(client, "amina", "pw").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_lockouts(client, settings):
+    make_user("amina")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "amina", "wrong", address="10.9.8.7")
+    admin = User.objects.create_superuser("root", password="pw")
+    client.force_login(admin)
+    page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "amina" in page and "10.9.8.7" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_is_throttled_too(client, settings):
+    User.objects.create_superuser("root", password="pw")
+    url = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "root", "password": "wrong"}, REMOTE_ADDR="10.0.0.3")
+    assert client.post(url, {"username": "root", "password": "pw"}, REMOTE_ADDR="10.0.0.3").status_code == 429
+
+
+@pytest.mark.django_db
+def test_server_side_authenticate_without_a_request_still_works():
+    make_user("amina")
+    assert authenticate(username="amina", password="pw") is not None
+    assert authenticate(username="amina", password="wrong") is None
+
+
+# --- CSRF and sessions ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_refused_with_a_clear_message(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+    response = client.post(reverse("assessment_submit", args=[world.assessment.pk]))
+    assert response.status_code == 403
+    assert "The form could not be sent" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_is_http_only_and_ends_with_the_browser(client):
+    make_user("amina")
+    sign_in(client, "amina", "pw")
+    cookie = client.cookies["sessionid"]
+    assert cookie["httponly"] and not cookie["expires"] and not cookie["max-age"]
+
+
+# --- Unsafe links and CSV cells -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(document.cookie)",
+        " javascript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+    ],
+)
+def test_evidence_links_other_than_web_addresses_are_refused(client, world, url):
+    client.force_login(world.contributor)
+    criterion = Criterion.objects.filter(version=world.framework, theme__round_table__number=1).order_by("code")[0]
+    data = {}
+    for c in Criterion.objects.filter(version=world.framework, theme__round_table__number=1):
+        data.update({f"c{c.pk}-confidence": "self_declared", f"c{c.pk}-base": "0"})
+    data.update({f"c{criterion.pk}-answer": "3", f"c{criterion.pk}-evidence_url": url})
+    response = client.post(reverse("questionnaire", args=[world.assessment.pk, 1]), data)
+    assert response.status_code == 200
+    assert "Enter a valid URL" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value,cell",
+    [
+        ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Ministry of Labour", "Ministry of Labour"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (3, "3"),
+        (-2, "-2"),
+        (62.5, "62.5"),
+        (True, "True"),
+    ],
+)
+def test_safe_cell_neutralises_formulas_and_keeps_everything_else(value, cell):
+    assert safe_cell(value) == cell
