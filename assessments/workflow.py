@@ -174,7 +174,8 @@ def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput]) 
 
     current = {
         r.criterion_id: r
-        for r in assessment.responses.select_for_update().select_related("criterion", "updated_by").filter(
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to updated_by.
+        for r in assessment.responses.select_for_update(of=("self",)).select_related("criterion", "updated_by").filter(
             criterion_id__in=criteria_ids
         )
     }
