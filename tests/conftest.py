@@ -48,3 +48,11 @@ def world(db):
         secretariat=make_user("secretariat", role="secretariat"),
         assessment=make_assessment(government=home, framework=framework),
     )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered pages are cached per assessment revision; primary keys repeat across tests, so start empty."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -303,3 +303,32 @@ def test_questionnaire_page_query_count_does_not_grow_with_the_framework(client,
         client.force_login(user)
         counts.append(count_queries(client, reverse("questionnaire", args=[assessment.pk, 1])))
     assert counts[0] == counts[1]
+
+
+def test_a_cached_page_never_hides_a_newer_save(client, world):
+    from assessments.workflow import AnswerInput, responses_save
+
+    client.force_login(world.contributor)
+    url = urls(world)["questionnaire"]
+    criterion = page_criteria(world)[0]
+    client.get(url)  # rendered and cached for this revision
+    responses_save(assessment=world.assessment, user=world.focal,
+                   answers=[AnswerInput(criterion_id=criterion.pk, base_edit_count=0, score=2, justification="Fresh")])
+    page = client.get(url).content.decode()
+    assert "Fresh" in page
+    assert re.search(rf'name="c{criterion.pk}-answer" value="2"[^>]*checked', page)
+
+
+def test_an_unchanged_page_is_served_from_the_cache(client, world):
+    client.force_login(world.contributor)
+    first = count_queries(client, urls(world)["questionnaire"])
+    second = count_queries(client, urls(world)["questionnaire"])
+    assert second < first
+
+
+def test_the_cached_page_of_an_editor_is_not_shown_read_only_to_a_viewer(client, world):
+    client.force_login(world.contributor)
+    client.get(urls(world)["questionnaire"])
+    client.force_login(world.viewer)
+    page = client.get(urls(world)["questionnaire"]).content.decode()
+    assert "disabled" in page

@@ -8,11 +8,14 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ..forms import ResponseForm, ReturnForm, StartAssessmentForm
@@ -131,29 +134,66 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _round_table_page(assessment: Assessment, number: int):
-    round_table = get_object_or_404(assessment.framework_version.round_tables, number=number)
+def _round_table_page(assessment: Assessment, round_table):
     criteria_qs = Criterion.objects.prefetch_related("descriptors").order_by("code")
     themes = list(round_table.themes.prefetch_related(Prefetch("criteria", queryset=criteria_qs)))
     responses = {
         r.criterion_id: r
         for r in assessment.responses.filter(criterion__theme__round_table=round_table).select_related("updated_by")
     }
-    return round_table, themes, responses
+    return themes, responses
+
+
+def page_cache_key(assessment: Assessment, *parts) -> str:
+    """Rendered fragments are valid for one revision of one assessment (every save bumps the revision)."""
+    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), assessment.revision, *parts)))
 
 
 @login_required
 def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     assessment, membership = get_assessment(request, pk)
-    round_table, themes, responses = _round_table_page(assessment, number)
+    round_table = get_object_or_404(assessment.framework_version.round_tables, number=number)
     editable = can_edit(membership, assessment)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("You cannot change this assessment.")
+
+    cache_key = page_cache_key(assessment, "questionnaire", number, editable)
+    sections_html = cache.get(cache_key) if request.method == "GET" else None
+    if sections_html is None:
+        outcome = _questionnaire_forms(request, assessment, round_table, editable)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        sections_html = render_to_string("assessments/_questionnaire_sections.html",
+                                         {"assessment": assessment, "sections": outcome}, request=request)
+        if request.method == "GET":
+            cache.set(cache_key, sections_html, timeout=3600)
+
+    progress = assessment_progress(assessment)
+    numbers = [p.round_table.number for p in progress.round_tables]
+    position = numbers.index(number)
+    return render(
+        request,
+        "assessments/questionnaire.html",
+        {
+            "assessment": assessment,
+            "round_table": round_table,
+            "sections_html": mark_safe(sections_html),  # noqa: S308 - rendered by our own template above
+            "editable": editable,
+            "progress": progress,
+            "previous_number": numbers[position - 1] if position > 0 else None,
+            "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
+        },
+    )
+
+
+def _questionnaire_forms(request, assessment, round_table, editable):
+    """The page's forms, bound to the POST if there is one; saves and redirects when the POST is valid."""
+    themes, responses = _round_table_page(assessment, round_table)
     criteria = [c for theme in themes for c in theme.criteria.all()]
     data = None
     conflicts: dict[int, Response] = {}
 
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied("You cannot change this assessment.")
         data = request.POST
         page_ids = {c.pk for c in criteria}
         posted_ids = {int(m.group(1)) for key in data for m in [CRITERION_FIELD.match(key)] if m}
@@ -177,8 +217,7 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             else:
                 messages.success(request, f"Saved {round_table.code}: {changed} answer(s) changed.")
                 target = request.POST.get("next_round_table")
-                if target and target.isdigit():
-                    return redirect("questionnaire", pk=assessment.pk, number=int(target))
+                number = int(target) if target and target.isdigit() else round_table.number
                 return redirect("questionnaire", pk=assessment.pk, number=number)
         else:
             messages.error(request, "Nothing was saved: correct the answers marked below.")
@@ -187,26 +226,10 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if data is not None:
         for form in forms.values():
             form.is_valid()
-    sections = [
+    return [
         {"theme": theme, "items": [(c, forms[c.pk], responses.get(c.pk), conflicts.get(c.pk)) for c in theme.criteria.all()]}
         for theme in themes
     ]
-    progress = assessment_progress(assessment)
-    numbers = [p.round_table.number for p in progress.round_tables]
-    position = numbers.index(number)
-    return render(
-        request,
-        "assessments/questionnaire.html",
-        {
-            "assessment": assessment,
-            "round_table": round_table,
-            "sections": sections,
-            "editable": editable,
-            "progress": progress,
-            "previous_number": numbers[position - 1] if position > 0 else None,
-            "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
-        },
-    )
 
 
 def _workflow_action(request, pk, write, done, **kwargs):

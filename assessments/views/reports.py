@@ -3,14 +3,17 @@
 import csv
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ..charts import report_charts
 from ..csv_safety import safe_cell
 from ..pdf import stored_report_pdf
 from ..reports import build_report
-from .assessments import get_assessment
+from .assessments import get_assessment, page_cache_key
 
 CSV_COLUMNS = [
     "round_table", "theme", "code", "statement", "weight", "answer", "score", "gap", "priority",
@@ -21,9 +24,14 @@ CSV_COLUMNS = [
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
-    data = build_report(assessment)
-    return render(request, "assessments/report.html", {"assessment": assessment, "report": data,
-                                                       "charts": report_charts(data)})
+    cache_key = page_cache_key(assessment, "report")
+    html = cache.get(cache_key)
+    if html is None:
+        data = build_report(assessment)
+        html = render_to_string("assessments/report/_page.html",
+                                {"assessment": assessment, "report": data, "charts": report_charts(data)}, request=request)
+        cache.set(cache_key, html, timeout=3600)
+    return render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
 
 
 @login_required
