@@ -77,6 +77,8 @@ def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
     for rt in round_tables:
         rt_code = rt["round_table"]["code"]
         themes = {t["code"] for t in rt["themes"]}
+        for theme in rt["themes"]:
+            report.check(len(theme["title"]) <= 200, f"{theme['code']}: the title must fit in 200 characters")
         report.check(3 <= len(themes) <= 6, f"{rt_code} has {len(themes)} themes (3-6 expected)")
         for c in rt["criteria"]:
             code = c["code"]
@@ -101,6 +103,7 @@ def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
         report.check(a.split(".")[0] != b.split(".")[0], f"{pair}: a link joins two different round tables")
         report.check(frozenset((a, b)) not in pairs, f"{pair}: appears twice")
         report.check(bool(link.get("reason")), f"{pair}: no reason")
+        report.check(len(normalise(link.get("reason", ""))) <= 300, f"{pair}: the reason must fit in 300 characters")
         pairs.add(frozenset((a, b)))
     return report.problems
 

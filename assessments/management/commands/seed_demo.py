@@ -127,7 +127,10 @@ class Command(BaseCommand):
         if not full and roll < 0.06:
             return AnswerInput(criterion_id=criterion.pk, base_edit_count=0, dont_know=True,
                                justification="The responsible ministry has not yet confirmed the current status.")
-        has_evidence = level >= 2 and rng.random() < 0.75
+        if not full and roll < 0.09:
+            return AnswerInput(criterion_id=criterion.pk, base_edit_count=0, not_applicable=True,
+                               justification="Demoland has no programme of this kind, and none is planned.")
+        has_evidence = level >= 1 and rng.random() < 0.7
         return AnswerInput(
             criterion_id=criterion.pk,
             base_edit_count=0,
