@@ -36,7 +36,7 @@ from ..workflow import (
     unanswered_criteria,
 )
 
-CRITERION_FIELD = re.compile(r"^c(\d+)-")
+CRITERION_FIELD = re.compile(r"^c([0-9]{1,18})-")  # ASCII digits, short enough for int()
 
 
 def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membership | None]:
@@ -217,7 +217,7 @@ def _questionnaire_forms(request, assessment, round_table, editable):
             else:
                 messages.success(request, f"Saved {round_table.code}: {changed} answer(s) changed.")
                 target = request.POST.get("next_round_table")
-                number = int(target) if target and target.isdigit() else round_table.number
+                number = int(target) if target and re.fullmatch(r"[0-9]{1,4}", target) else round_table.number
                 return redirect("questionnaire", pk=assessment.pk, number=number)
         else:
             messages.error(request, "Nothing was saved: correct the answers marked below.")
