@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
+# The browser tests (tests/e2e) drive this Chromium; without it they are skipped, and `make test` says so.
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install run test bench fixture clean
 
@@ -22,7 +24,11 @@ run: install
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(PY) -m pytest
+	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running them in $(CHROMIUM) (axe-core comes from npm on first run)."; \
+	else echo "Browser tests: SKIPPED, there is no Chromium at $(CHROMIUM) (apt-get install chromium)."; fi
+	@HLD_CHROMIUM="$(CHROMIUM)" $(PY) -m pytest; status=$$?; \
+	if [ ! -x "$(CHROMIUM)" ]; then echo "NOTE: the browser tests (tests/e2e) were SKIPPED: no Chromium at $(CHROMIUM)."; fi; \
+	exit $$status
 
 bench: install
 	$(PY) -m bench
@@ -31,4 +37,4 @@ fixture: install
 	$(DEV_ENV) $(PY) manage.py build_framework_fixture
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles .e2e test-artifacts
