@@ -6,7 +6,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # The browser tests (tests/e2e) drive this Chromium; without it they are skipped, and `make test` says so.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test bench fixture clean
+.PHONY: install run serve test bench fixture clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ run: install
 	@if $(DEV_ENV) $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py seed_demo; fi
 	@echo "HLD Assess is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# As production runs it: gunicorn (hldassess/gunicorn.py), static files compressed and hashed by whitenoise,
+# JSON logs on stdout. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (README "Production");
+# for a plain-HTTP trial on this machine add DJANGO_HTTPS=0.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn --config python:hldassess.gunicorn hldassess.wsgi
 
 test: install
 	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running them in $(CHROMIUM) (axe-core comes from npm on first run)."; \
