@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` runs them (bench/__main__.py)."""
