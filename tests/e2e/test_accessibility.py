@@ -92,3 +92,37 @@ def test_every_page_a_user_reaches_has_no_serious_or_critical_axe_violation(demo
     print("\naxe-core results\n" + summary)
     failures = {name: blocking(v) for name, v in results.items() if blocking(v)}
     assert not failures, "\n".join(f"{name}:\n{describe(v)}" for name, v in failures.items())
+
+
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive'))
+  .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`)"""
+
+
+def test_pages_reflow_at_320_css_pixels_without_scrolling_sideways(demo, new_context):
+    """WCAG 1.4.10: at 320 CSS px (1280 px zoomed to 400 %) nothing needs a horizontal scroll bar;
+    data tables may scroll inside their own region."""
+    draft = demo.draft
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/accounts/login/")
+    urls = ["/accounts/login/"]
+    page.get_by_label("Username").fill("demo-focal")
+    page.get_by_label("Password").fill(demo.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    first = round_table_criteria(draft, 1)[0]
+    urls += [
+        "/",
+        f"/assessments/{draft.pk}/",
+        f"/assessments/{draft.pk}/round-tables/1/",
+        f"/assessments/{draft.pk}/criteria/{first.pk}/history/",
+        "/assessments/999999/",
+    ]
+    wide = {}
+    for url in urls:
+        page.goto(url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            wide[url] = (width, page.evaluate(OVERFLOWING))
+    assert not wide, f"pages wider than 320 px: {wide}"
