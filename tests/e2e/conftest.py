@@ -38,7 +38,9 @@ TIMEOUT_MS = 15_000
 
 def _skip_reason() -> str | None:
     if not os.access(CHROMIUM, os.X_OK):
-        return f"browser tests skipped: Chromium not found at {CHROMIUM} (apt-get install chromium, or set HLD_CHROMIUM)"
+        return (
+            f"browser tests skipped: Chromium not found at {CHROMIUM} (apt-get install chromium, or set HLD_CHROMIUM)"
+        )
     try:
         import playwright  # noqa: F401
     except ImportError:
@@ -49,7 +51,7 @@ def _skip_reason() -> str | None:
 def pytest_collection_modifyitems(config, items):
     reason = _skip_reason()
     for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
+        if HERE in item.path.resolve().parents:
             item.add_marker(pytest.mark.browser)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
@@ -166,12 +168,17 @@ def demo(demo_snapshot, live_server, django_db_serialized_rollback, transactiona
     brings back what the migrations created (groups, reference lists) after each test's flush.
     """
     from django.apps import apps
+    from django.core.cache import caches
     from django.core.management.color import no_style
     from django.db import connection
 
     from assessments.models import Assessment
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Every test restores the same rows (same pks, dates and revisions): pages cached by revision
+    # in an earlier test must not be served in this one.
+    for cache in caches.all():
+        cache.clear()
     connection.creation.deserialize_db_from_string(demo_snapshot)
     # Rows came with their primary keys: move PostgreSQL's sequences past them.
     with connection.cursor() as cursor:
@@ -211,7 +218,7 @@ def axe_js() -> Path:
     if not AXE_JS.exists():
         npm = shutil.which("npm")
         if npm is None:
-            pytest.skip("accessibility tests skipped: axe-core comes from npm, and npm is not installed (apt-get install npm)")
+            pytest.skip("accessibility tests skipped: axe-core comes from npm, which is missing (apt-get install npm)")
         done = subprocess.run(
             [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_PREFIX), "axe-core@4"],
             capture_output=True,

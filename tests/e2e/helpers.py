@@ -9,7 +9,9 @@ from assessments.workflow import AnswerInput, responses_save, unanswered_criteri
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 # Named by issue 6 (headings in order, labels, legends, contrast, language): none of these may fail at any impact.
-ALWAYS_BLOCKING_RULES = {"heading-order", "label", "color-contrast", "html-has-lang", "html-lang-valid", "page-has-heading-one"}
+ALWAYS_BLOCKING_RULES = {
+    "heading-order", "label", "color-contrast", "html-has-lang", "html-lang-valid", "page-has-heading-one",
+}
 
 
 def axe(page, axe_js: Path) -> list[dict]:

@@ -36,7 +36,8 @@ def check_pages(page, axe_js, pages: list[tuple[str, str]], results: dict) -> No
         results[name] = axe(page, axe_js)
         if name.startswith("questionnaire"):
             assert page.locator("input[type=radio]").count() > 0
-            assert page.evaluate(RADIO_GROUPS_WITHOUT_LEGEND) == [], f"{name}: radio groups without a fieldset and legend"
+            without = page.evaluate(RADIO_GROUPS_WITHOUT_LEGEND)
+            assert without == [], f"{name}: radio groups without a fieldset and legend: {without}"
 
 
 def test_every_page_a_user_reaches_has_no_serious_or_critical_axe_violation(demo, new_context, sign_in, axe_js):
