@@ -40,9 +40,8 @@ class ResponseForm(forms.Form):
         self.fields["answer"].choices = [
             (str(d.level), f"Level {d.level} – {d.label}: {d.text}") for d in criterion.descriptors.all()
         ] + [(NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know")]
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("aria-describedby", f"{self.prefix}-statement")
-            if read_only:
+        if read_only:
+            for field in self.fields.values():
                 field.disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -282,6 +282,15 @@ HISTORY_FIELDS = [
 ]
 
 
+def _history_value(name: str, value):
+    """What a person reads in the history table: labels, not stored codes."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if name == "confidence" and value in Response.Confidence.values:
+        return Response.Confidence(value).label
+    return value
+
+
 @login_required
 def criterion_history(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
@@ -295,7 +304,8 @@ def criterion_history(request: HttpRequest, pk: int, criterion_pk: int) -> HttpR
     previous = None
     for record in records:
         changes = [
-            (label, getattr(previous, name) if previous else None, getattr(record, name))
+            (label, _history_value(name, getattr(previous, name)) if previous else None,
+             _history_value(name, getattr(record, name)))
             for name, label in HISTORY_FIELDS
             if previous is None and getattr(record, name) not in (None, "", False)
             or previous is not None and getattr(previous, name) != getattr(record, name)

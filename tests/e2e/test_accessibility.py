@@ -118,6 +118,7 @@ def test_pages_reflow_at_320_css_pixels_without_scrolling_sideways(demo, new_con
         f"/assessments/{draft.pk}/",
         f"/assessments/{draft.pk}/round-tables/1/",
         f"/assessments/{draft.pk}/criteria/{first.pk}/history/",
+        f"/assessments/{draft.pk}/report/",
         "/assessments/999999/",
     ]
     wide = {}

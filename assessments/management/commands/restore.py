@@ -1,5 +1,6 @@
 """manage.py restore FILE: load a backup into a new, migrated, empty database (see assessments/backup.py)."""
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.backup import BackupError, backup_restore
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             counts = backup_restore(path=file, using=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        # Cached pages are keyed by assessment revision; restored rows may reuse revisions the cache has seen.
+        cache.clear()
         self.stdout.write(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {file}:")
         for label, n in counts.items():
             if n:
