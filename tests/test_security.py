@@ -1,5 +1,7 @@
 """Production hardening (issue 7): deploy checks, headers, CSP, login throttling, CSRF, logs, unsafe links and CSV cells."""
 
+import csv
+import io
 import json
 import logging
 import os
@@ -149,6 +151,7 @@ def test_rendered_pages_have_no_inline_script_or_style(client, world):
         reverse("home"),
         reverse("assessment_detail", args=[world.assessment.pk]),
         reverse("questionnaire", args=[world.assessment.pk, 1]),
+        reverse("report", args=[world.assessment.pk]),
         reverse("password_change"),
     ]
     for url in pages:
@@ -327,6 +330,23 @@ def test_evidence_links_other_than_web_addresses_are_refused(client, world, url)
     assert response.status_code == 200
     assert "Enter a valid URL" in response.content.decode()
     assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_responses_csv_neutralises_formulas_typed_into_answers(client, world):
+    from tests.factories import answer_all
+
+    answer_all(world.assessment)
+    Response.objects.filter(assessment=world.assessment).update(
+        justification='=HYPERLINK("http://evil.example","Click")', lead_institution="@SUM(A1:A9)"
+    )
+    client.force_login(world.viewer)
+    response = client.get(reverse("report_csv", args=[world.assessment.pk]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"Click\")" in cells and "'@SUM(A1:A9)" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
 
 
 @pytest.mark.parametrize(
