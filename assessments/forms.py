@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.core.validators import URLValidator
 
 from .models import Criterion, Response
 from .workflow import AnswerInput
@@ -25,7 +26,14 @@ class ResponseForm(forms.Form):
         max_length=Response.TEXT_LIMIT,
         help_text="Instrument, date, reference and responsible body. Expected for levels 3 and 4.",
     )
-    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=500, assume_scheme="https")
+    evidence_url = forms.URLField(
+        label="Evidence link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"], code="web_address",
+                                 message="Enter a web address starting with http:// or https://.")],
+    )
     confidence = forms.ChoiceField(choices=Response.Confidence.choices, initial=Response.Confidence.SELF_DECLARED)
     lead_institution = forms.CharField(max_length=200, required=False)
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)

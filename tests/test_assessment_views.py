@@ -332,3 +332,12 @@ def test_the_cached_page_of_an_editor_is_not_shown_read_only_to_a_viewer(client,
     client.force_login(world.viewer)
     page = client.get(urls(world)["questionnaire"]).content.decode()
     assert "disabled" in page
+
+
+def test_evidence_link_must_be_a_web_address(client, world):
+    client.force_login(world.contributor)
+    criteria = page_criteria(world)
+    response = client.post(urls(world)["questionnaire"],
+                           page_data(criteria, {criteria[0]: {"answer": "3", "evidence_url": "ftp://files.example.org/law.pdf"}}))
+    assert "starting with http:// or https://" in response.content.decode()
+    assert not Response.objects.exists()
