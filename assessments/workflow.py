@@ -106,7 +106,8 @@ def can_edit(membership: Membership | None, assessment: Assessment) -> bool:
 
 
 def current_framework() -> FrameworkVersion | None:
-    return FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).order_by(F("published_at").desc(nulls_last=True), "-pk").first()
+    published = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED)
+    return published.order_by(F("published_at").desc(nulls_last=True), "-pk").first()
 
 
 PERSPECTIVE_REASONS = {
@@ -124,7 +125,8 @@ def assessment_start(
     is_destination: bool = True,
 ) -> Assessment:
     """A focal point starts an assessment for a cycle on the current published framework."""
-    if membership_of(user, government) is None or not membership_of(user, government).is_focal_point:
+    membership = membership_of(user, government)
+    if membership is None or not membership.is_focal_point:
         raise NotAllowed("Only the government's focal point can start an assessment.")
     cycle = cycle.strip()
     if not cycle:
