@@ -73,4 +73,13 @@ def stored_report_pdf(assessment: Assessment) -> tuple[bytes, bool]:
             report_file.save()
     except IntegrityError:
         report_file.file.delete(save=False)  # another download stored the same revision first
+    else:
+        _discard_older_revisions(assessment, revision)
     return pdf, True
+
+
+def _discard_older_revisions(assessment: Assessment, revision: int) -> None:
+    """A PDF of an earlier revision will never be served again: free its storage."""
+    for old in ReportFile.objects.filter(assessment=assessment, revision__lt=revision):
+        old.file.delete(save=False)
+        old.delete()

@@ -217,7 +217,7 @@ def test_approved_pdf_has_no_draft_mark(client, world):
     assert "DRAFT" not in text and "Alphaland" in text
 
 
-def test_second_download_does_not_render_again_until_the_assessment_changes(client, world):
+def test_second_download_does_not_render_again_until_the_assessment_changes(client, world, tmp_path):
     client.force_login(world.focal)
     url = reverse("report_pdf", args=[world.assessment.pk])
     with mock.patch.object(pdf_module, "render_report_pdf", wraps=pdf_module.render_report_pdf) as render:
@@ -228,7 +228,9 @@ def test_second_download_does_not_render_again_until_the_assessment_changes(clie
         Assessment.objects.filter(pk=world.assessment.pk).update(revision=5)
         client.get(url)
         assert render.call_count == 2
-    assert ReportFile.objects.filter(assessment=world.assessment).count() == 2
+    stored = ReportFile.objects.get(assessment=world.assessment)  # the earlier revision's file is gone
+    assert stored.revision == 5
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == [stored.file.name.split("/")[-1]]
 
 
 def test_a_download_racing_another_keeps_one_stored_pdf(world):
