@@ -4,16 +4,13 @@ from .framework import (
     FrameworkError,
     FrameworkLocked,
     FrameworkVersion,
-    GcmObjective,
-    KeyElement,
     LevelDescriptor,
-    PolicySector,
     RecommendedAction,
     RoundTable,
-    SdgDomain,
     SupportAvailable,
     Theme,
 )
+from .reference import GcmObjective, KeyElement, PolicySector, SdgDomain
 
 __all__ = [
     "CoherenceLink",
