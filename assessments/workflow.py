@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Assessment, Criterion, FrameworkVersion, Government, Membership, Response
+from .models.perspective import describe
 
 
 class AssessmentError(Exception):
@@ -110,13 +111,13 @@ def current_framework() -> FrameworkVersion | None:
     return published.order_by(F("published_at").desc(nulls_last=True), "-pk").first()
 
 
-PERSPECTIVE_REASONS = {
-    Criterion.Perspective.ORIGIN: ("is_origin", "Not applicable by profile: the government did not declare itself a country of origin."),
-    Criterion.Perspective.DESTINATION: (
-        "is_destination",
-        "Not applicable by profile: the government did not declare itself a country of destination.",
-    ),
-}
+def not_applicable_by_profile(criterion: Criterion) -> str:
+    """The justification of a criterion prefilled as not applicable because of the government's profile."""
+    concerned = describe(criterion.perspectives, joiner="or")
+    return (
+        f"Not applicable by profile: the criterion concerns a country of {concerned}, "
+        "and the government did not declare itself one."
+    )
 
 
 @transaction.atomic
@@ -147,14 +148,15 @@ def assessment_start(
         is_transit=is_transit,
         is_destination=is_destination,
     )
-    # Criteria of a perspective that does not apply start as "not applicable"; respondents may still answer them.
-    prefilled = []
-    for perspective, (flag, reason) in PERSPECTIVE_REASONS.items():
-        if not getattr(assessment, flag):
-            prefilled += [
-                Response(assessment=assessment, criterion=c, not_applicable=True, justification=reason, updated_by=user)
-                for c in framework.criteria.filter(perspective=perspective)
-            ]
+    # Criteria that concern none of the declared perspectives start as "not applicable"; respondents may still
+    # answer them.
+    profile = assessment.perspectives
+    prefilled = [
+        Response(assessment=assessment, criterion=c, not_applicable=True, justification=not_applicable_by_profile(c),
+                 updated_by=user)
+        for c in framework.criteria.order_by("code")
+        if not c.applies_to(profile)
+    ]
     for response in prefilled:
         response._history_user = user
         response.save()
