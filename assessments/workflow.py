@@ -123,9 +123,13 @@ def not_applicable_by_profile(criterion: Criterion) -> str:
 @transaction.atomic
 def assessment_start(
     *, government: Government, user, cycle: str, is_origin: bool = True, is_transit: bool = False,
-    is_destination: bool = True,
+    is_destination: bool = True, framework: FrameworkVersion | None = None,
 ) -> Assessment:
-    """A focal point starts an assessment for a cycle on the current published framework."""
+    """A focal point starts an assessment for a cycle on the current published framework.
+
+    ``framework`` names another published or retired version, for an assessment recorded on the version it was
+    made with (the demo's 2024 cycle); the pages never pass it.
+    """
     membership = membership_of(user, government)
     if membership is None or not membership.is_focal_point:
         raise NotAllowed("Only the government's focal point can start an assessment.")
@@ -134,7 +138,9 @@ def assessment_start(
         raise AssessmentError("Give the cycle, e.g. 2026.")
     if not (is_origin or is_transit or is_destination):
         raise AssessmentError("Tick at least one of origin, transit and destination.")
-    framework = current_framework()
+    if framework is not None and framework.is_draft:
+        raise AssessmentError(f"“{framework.name}” is a draft; an assessment needs a published framework.")
+    framework = framework or current_framework()
     if framework is None:
         raise AssessmentError("No framework is published yet; ask the secretariat.")
     if Assessment.objects.filter(government=government, cycle=cycle).exists():
