@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .framework_transfer import FrameworkFileInvalid, framework_export, framework_import
 from .models import (
     CoherenceLink,
     Criterion,
@@ -29,7 +30,6 @@ from .models import (
     SupportAvailable,
     Theme,
 )
-from .framework_transfer import FrameworkFileInvalid, framework_export, framework_import
 from .versioning import framework_copy, framework_publish, framework_retire
 
 FRAMEWORK_FILE_LIMIT = 10 * 1024 * 1024  # the HLD 2013 framework's file is about 0.3 MB

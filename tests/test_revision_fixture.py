@@ -162,10 +162,9 @@ def test_a_word_broken_by_a_hyphen_and_a_space_is_refused(tmp_path):
 @pytest.mark.parametrize("perspective", ["both", [], ["origin", "origin"], ["origin", "elsewhere"], None])
 def test_a_revision_lists_its_perspectives(tmp_path, perspective):
     problems = problems_of(tmp_path, revision=revised("RT1.01", perspective=perspective))
-    assert problems == [
-        "hld2013-r2026/ RT1.01: perspective must be a list of one or more of ['origin', 'transit', 'destination'], "
-        "each once"
-    ]
+    expected = ("hld2013-r2026/ RT1.01: perspective must be a list of one or more of "
+                "['origin', 'transit', 'destination'], each once")
+    assert problems == [expected]
 
 
 def test_lineage_must_name_a_criterion_of_the_original(tmp_path):
