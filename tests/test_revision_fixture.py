@@ -200,3 +200,42 @@ def test_the_real_original_builds_byte_identical_to_its_fixture():
     assert built[0].file_name == "hld2013.yaml"
     assert built[0].text == (Path(settings.BASE_DIR) / "fixtures" / "hld2013.yaml").read_text()
     assert fixture_builder.validate(*fixture_builder.load_sources(Path(settings.BASE_DIR) / "fixtures" / "source")) == []
+
+
+# --- framework_retire, as make run uses it -------------------------------------------------
+
+
+def test_framework_retire_retires_once_and_says_so_again(published_framework, capsys):
+    from django.core.management import CommandError
+
+    call_command("framework_retire", published_framework.code)
+    published_framework.refresh_from_db()
+    assert published_framework.status == "retired"
+    call_command("framework_retire", published_framework.code)
+    assert "already retired" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="no framework version with the code “nope”"):
+        call_command("framework_retire", "nope")
+
+
+# --- The real revision, once its authoring files are in fixtures/source/hld2013-r2026/ ----------
+
+REVISION_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "hld2013-r2026.yaml"
+needs_revision = pytest.mark.skipif(
+    not REVISION_FIXTURE.exists(), reason="fixtures/hld2013-r2026.yaml not built yet (run `make fixture`)"
+)
+
+
+@needs_revision
+def test_the_real_revision_loads_after_the_original_publishes_and_links_every_copy_to_it():
+    call_command("loaddata", "hld2013", "hld2013-r2026", verbosity=0)
+    revision = FrameworkVersion.objects.get(code="hld2013-r2026")
+    assert revision.status == "published" and revision.copied_from.code == "hld2013"
+    assert framework_problems(revision) == []
+    criteria = list(Criterion.objects.filter(version=revision).select_related("copied_from__version"))
+    assert all(c.copied_from is None or c.copied_from.version.code == "hld2013" for c in criteria)
+    assert sum(c.copied_from is not None for c in criteria) > len(criteria) // 2
+    assert all(c.perspectives and 1 <= c.weight <= 3 for c in criteria)
+    call_command("framework_retire", "hld2013")
+    from assessments.workflow import current_framework
+
+    assert current_framework() == revision
