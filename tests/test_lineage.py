@@ -127,12 +127,17 @@ def test_the_report_page_says_what_is_new_split_and_removed(client, world):
     original = world.framework
     previous = make_assessment(government=world.government, framework=original, cycle="2024")
     answer(previous, "RT1.01", 1)
+    answer(previous, "RT1.02", 1)
     Assessment.objects.filter(pk=previous.pk).update(status="approved")
     revision = framework_copy(version=original, code="rev", name="Revision")
     Criterion.objects.get(version=revision, code="RT1.03").delete()
+    Criterion.objects.filter(version=revision, code="RT1.02").update(code="RT1.07")
     framework_publish(version=revision)
     current = make_assessment(government=world.government, framework=revision, cycle="2028")
     answer(current, "RT1.01", 2)
+    answer(current, "RT1.07", 3)
     client.force_login(world.viewer)
     page = client.get(f"/assessments/{current.pk}/report/").content.decode()
-    assert "Removed since the previous version" in page and "RT1.03" in page
+    removed = page[page.index("Removed since the previous version"):]
+    assert '<span class="code">RT1.03</span>' in removed[:300]
+    assert '<span class="code">RT1.07</span> (was <span class="code">RT1.02</span>)' in page
