@@ -19,6 +19,9 @@ install: $(VENV)/.installed
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	@if ls fixtures/hld2013.* >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py loaddata hld2013; fi
+	@# The 2026 revision (copied from hld2013) replaces it for new assessments; existing ones keep the original.
+	@if ls fixtures/hld2013-r2026.* >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py loaddata hld2013-r2026 && \
+		$(DEV_ENV) $(PY) manage.py framework_retire hld2013; fi
 	@if $(DEV_ENV) $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py seed_demo; fi
 	@echo "HLD Assess is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000

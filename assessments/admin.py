@@ -4,9 +4,17 @@ Parts of a published or retired framework version are shown read-only; the
 copy / publish / retire actions wrap the functions in ``versioning``.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from .framework_transfer import FrameworkFileInvalid, framework_export, framework_import
 from .models import (
     CoherenceLink,
     Criterion,
@@ -23,6 +31,8 @@ from .models import (
     Theme,
 )
 from .versioning import framework_copy, framework_publish, framework_retire
+
+FRAMEWORK_FILE_LIMIT = 10 * 1024 * 1024  # the HLD 2013 framework's file is about 0.3 MB
 
 
 def _editable(obj) -> bool:
@@ -75,7 +85,8 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
     readonly_fields = ["status", "copied_from", "created_at", "published_at"]
     inlines = [RoundTableInline]
-    actions = ["copy_to_new_draft", "publish", "retire"]
+    actions = ["copy_to_new_draft", "publish", "retire", "export_file"]
+    change_list_template = "admin/assessments/frameworkversion/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(criteria_total=Count("criteria", distinct=True))
@@ -107,6 +118,64 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("assessments.publish_frameworkversion")
+
+    @admin.action(description=_("Export to a framework file (JSON)"), permissions=["view"])
+    def export_file(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one version to export."), messages.ERROR)
+            return None
+        version = queryset.get()
+        response = HttpResponse(framework_export(version), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{version.code}.framework.json"'
+        return response
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", import_view, name="assessments_frameworkversion_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a framework file; it becomes a new draft version (framework_transfer.framework_import)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FrameworkImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = framework_import(data=form.cleaned_data["file"].read())
+            except FrameworkFileInvalid as error:
+                form.add_error("file", str(error))
+            else:
+                self.message_user(request, _("Imported “%(name)s” as a draft version: review it, then publish it.")
+                                  % {"name": result.version.name}, messages.SUCCESS)
+                if result.unlinked:
+                    self.message_user(
+                        request,
+                        _("%(count)d criteria name an original that this installation does not have, so reports "
+                          "cannot compare them across versions: %(codes)s.")
+                        % {"count": len(result.unlinked), "codes": ", ".join(result.unlinked)},
+                        messages.WARNING,
+                    )
+                return redirect(reverse("admin:assessments_frameworkversion_change", args=[result.version.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import a framework file"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/assessments/frameworkversion/import.html", context)
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Framework file"),
+        help_text=_("A JSON file written by “Export to a framework file” or manage.py framework_export. "
+                    "It becomes a new draft version."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > FRAMEWORK_FILE_LIMIT:
+            raise forms.ValidationError(_("The file is larger than 10 MB; a framework file is far smaller."))
+        return upload
 
 
 # --- Round tables and themes ---------------------------------------------------

@@ -1,4 +1,5 @@
-"""Turn the authoring files in ``fixtures/source/`` into the Django fixture ``fixtures/hld2013.yaml``.
+"""Turn the authoring files in ``fixtures/source/`` into the Django fixtures ``fixtures/hld2013.yaml`` and,
+from ``fixtures/source/hld2013-r2026/``, ``fixtures/hld2013-r2026.yaml`` (the 2026 revision).
 
 Editors and reviewers read the authoring files (one per round table, each
 criterion with its levels, sources and tags in one place; format in
@@ -7,10 +8,14 @@ format, which this module writes with natural keys, so the fixture keeps its
 identity across databases and loading it twice changes nothing.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from .models.perspective import PERSPECTIVES as NEW_PERSPECTIVES
+from .models.perspective import perspective_value
 
 VERSION_CODE = "hld2013"
 VERSION_NAME = "HLD 2013 high road scenarios"
@@ -27,7 +32,40 @@ SECTORS = {
     "urban-local-government", "statistics",
 }
 SDG_DOMAINS = {"migrant-rights", "whole-of-government", "cooperation", "socioeconomic", "crises", "safe-orderly-regular"}
-PERSPECTIVES = {"origin", "destination", "both"}
+PERSPECTIVES = {"origin", "destination", "both"}  # the original's authoring files (a revision lists perspectives)
+
+REVISION_CODE = "hld2013-r2026"  # also the name of its folder under fixtures/source/ and of its fixture
+REVISION_PUBLISHED_AT = "2026-12-01T00:00:00Z"
+# An authoring artefact: a word broken at a line end and rejoined with a space ("cross- cutting"). A suspended
+# hyphen ("pre- and post-departure", "short- to medium-term") is English and allowed.
+ARTEFACT = re.compile(r"[^\W\d_]- (?!(?:and|or|to|nor)\b)[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    code: str
+    name: str
+    description: str
+    published_at: str
+    copied_from: str | None = None  # the code of the version it was copied from
+
+
+ORIGINAL = VersionInfo(VERSION_CODE, VERSION_NAME, VERSION_DESCRIPTION, PUBLISHED_AT)
+
+
+@dataclass(frozen=True)
+class Built:
+    """One generated fixture: its file name, its text and a line saying what is in it."""
+
+    file_name: str
+    text: str
+    summary: str
+
+
+class SourcesInvalid(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("The framework sources have problems:\n  " + "\n  ".join(problems))
 
 
 def normalise(text: str) -> str:
@@ -72,6 +110,17 @@ def iter_excerpts(round_tables: list[dict]):
 
 
 def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
+    """The original's checks: the legacy perspectives origin, destination, both."""
+    report = SourceProblems()
+    for rt in round_tables:
+        for c in rt["criteria"]:
+            report.check(
+                c.get("perspective") in PERSPECTIVES, f"{c['code']}: perspective must be one of {sorted(PERSPECTIVES)}"
+            )
+    return _common_problems(round_tables, links) + report.problems
+
+
+def _common_problems(round_tables: list[dict], links: list[dict]) -> list[str]:
     report = SourceProblems()
     codes = set()
     for rt in round_tables:
@@ -87,7 +136,6 @@ def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
             report.check(code.startswith(rt_code + "."), f"{code} is not in {rt_code}")
             report.check(c["theme"] in themes, f"{code}: unknown theme {c['theme']}")
             report.check(c.get("weight") in (1, 2, 3), f"{code}: weight must be 1-3")
-            report.check(c.get("perspective") in PERSPECTIVES, f"{code}: perspective must be one of {PERSPECTIVES}")
             report.check(sorted(c.get("levels", {})) == [0, 1, 2, 3, 4], f"{code}: levels must be exactly 0-4")
             report.check(bool(c.get("key_elements")), f"{code}: no key element")
             report.check(set(c.get("key_elements", [])) <= KEY_ELEMENTS, f"{code}: unknown key element")
@@ -108,29 +156,136 @@ def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
     return report.problems
 
 
-def to_fixture(round_tables: list[dict], links: list[dict]) -> list[dict]:
-    """Django serialisation records (natural keys, no primary keys), parents before children."""
-    version = [VERSION_CODE]
+# --- The 2026 revision -------------------------------------------------------------
+
+
+def load_revision(revision_dir: Path) -> tuple[dict, list[dict], list[dict]]:
+    """version.yaml, the round tables and the links of a revision folder."""
+    meta = yaml.safe_load((revision_dir / "version.yaml").read_text()) or {}
+    round_tables, links = load_sources(revision_dir)
+    return meta, round_tables, links
+
+
+def validate_revision(meta: dict, round_tables: list[dict], links: list[dict], original: list[dict]) -> list[str]:
+    """The common checks, plus: perspectives as a list, the weight rule, lineage into the original, no artefacts."""
+    report = SourceProblems()
+    report.check(isinstance(meta.get("name"), str) and meta["name"].strip() != "", "version.yaml: no name")
+    report.check(
+        meta.get("copied_from") == VERSION_NAME,
+        f"version.yaml: copied_from must name the original version, “{VERSION_NAME}”",
+    )
+    rule = meta.get("weight_rule")
+    rule_ok = isinstance(rule, dict) and bool(rule) and all(w in (1, 2, 3) for w in rule.values())
+    report.check(rule_ok, "version.yaml: weight_rule must map each basis to a weight of 1, 2 or 3")
+    rule = rule if rule_ok else {}
+    original_codes = {c["code"] for rt in original for c in rt["criteria"]}
+    for rt in round_tables:
+        for c in rt["criteria"]:
+            code = c["code"]
+            chosen = c.get("perspective")
+            report.check(
+                isinstance(chosen, list) and bool(chosen) and len(set(chosen)) == len(chosen)
+                and set(chosen) <= set(NEW_PERSPECTIVES),
+                f"{code}: perspective must be a list of one or more of {list(NEW_PERSPECTIVES)}, each once",
+            )
+            basis = c.get("weight_basis")
+            if basis not in rule:
+                report.check(False, f"{code}: weight_basis {basis!r} is not a key of the weight rule")
+            else:
+                report.check(
+                    c.get("weight") == rule[basis],
+                    f"{code}: weight {c.get('weight')} differs from the weight rule ({basis} → {rule[basis]})",
+                )
+            origin = c.get("copied_from")
+            report.check(
+                origin is None or origin in original_codes,
+                f"{code}: copied_from {origin} is not a criterion of the original version",
+            )
+            for where, text in _authored_texts(c):
+                found = ARTEFACT.search(normalise(text))
+                report.check(found is None, f"{code} {where}: authoring artefact “{found and found.group()}”")
+    return _common_problems(round_tables, links) + report.problems
+
+
+def _authored_texts(c: dict):
+    yield "statement", c.get("statement") or ""
+    yield "guidance", c.get("guidance") or ""
+    for level, text in (c.get("levels") or {}).items():
+        yield f"level {level}", text or ""
+
+
+def revision_info(meta: dict) -> VersionInfo:
+    return VersionInfo(
+        REVISION_CODE, normalise(meta["name"]), normalise(meta.get("description") or ""), REVISION_PUBLISHED_AT,
+        copied_from=VERSION_CODE,
+    )
+
+
+def build(source_dir: Path, seeds_dir: Path | None) -> list[Built]:
+    """Check the sources and render the fixtures: the original, then the revision when its folder exists.
+
+    Raises SourcesInvalid with every problem found; ``seeds_dir=None`` skips the verbatim check.
+    """
+    round_tables, links = load_sources(source_dir)
+    problems = validate(round_tables, links)
+    if seeds_dir is not None:
+        problems += excerpt_problems(round_tables, seeds_dir)
+    revision_dir = source_dir / REVISION_CODE
+    revision = load_revision(revision_dir) if (revision_dir / "version.yaml").exists() else None
+    if revision is not None:
+        meta, rev_round_tables, rev_links = revision
+        rev_problems = validate_revision(meta, rev_round_tables, rev_links, round_tables)
+        if seeds_dir is not None:
+            rev_problems += excerpt_problems(rev_round_tables, seeds_dir)
+        problems += [f"{REVISION_CODE}/ {problem}" for problem in rev_problems]
+    if problems:
+        raise SourcesInvalid(problems)
+    built = [_built(f"{VERSION_CODE}.yaml", round_tables, links, ORIGINAL)]
+    if revision is not None:
+        meta, rev_round_tables, rev_links = revision
+        built.append(_built(f"{REVISION_CODE}.yaml", rev_round_tables, rev_links, revision_info(meta)))
+    return built
+
+
+def _built(file_name: str, round_tables: list[dict], links: list[dict], version: VersionInfo) -> Built:
+    criteria = sum(len(rt["criteria"]) for rt in round_tables)
+    return Built(
+        file_name,
+        render(to_fixture(round_tables, links, version), version),
+        f"{len(round_tables)} round tables, {criteria} criteria, {len(links)} links",
+    )
+
+
+def to_fixture(round_tables: list[dict], links: list[dict], info: VersionInfo = ORIGINAL) -> list[dict]:
+    """Django serialisation records (natural keys, no primary keys), parents before children.
+
+    A revision's criteria name the original criterion they were copied from by its natural key.
+    """
+    code = info.code
+    version = [code]
     records = [
         record(
             "frameworkversion",
-            code=VERSION_CODE,
-            name=VERSION_NAME,
-            description=VERSION_DESCRIPTION,
+            code=code,
+            name=info.name,
+            description=info.description,
             status="published",
-            copied_from=None,
-            created_at=PUBLISHED_AT,
-            published_at=PUBLISHED_AT,
+            copied_from=[info.copied_from] if info.copied_from else None,
+            created_at=info.published_at,
+            published_at=info.published_at,
         )
     ]
     for rt in round_tables:
-        info = rt["round_table"]
+        rt_info = rt["round_table"]
         records.append(
-            record("roundtable", version=version, number=info["number"], code=info["code"], title=normalise(info["title"]))
+            record(
+                "roundtable", version=version, number=rt_info["number"], code=rt_info["code"],
+                title=normalise(rt_info["title"]),
+            )
         )
         for order, theme in enumerate(rt["themes"]):
             records.append(
-                record("theme", round_table=[VERSION_CODE, info["code"]], code=theme["code"], title=theme["title"], order=order)
+                record("theme", round_table=[code, rt_info["code"]], code=theme["code"], title=theme["title"], order=order)
             )
     for rt in round_tables:
         rt_code = rt["round_table"]["code"]
@@ -139,11 +294,13 @@ def to_fixture(round_tables: list[dict], links: list[dict]) -> list[dict]:
                 record(
                     "criterion",
                     version=version,
-                    theme=[VERSION_CODE, rt_code, c["theme"]],
+                    theme=[code, rt_code, c["theme"]],
                     code=c["code"],
                     statement=normalise(c["statement"]),
                     guidance=normalise(c["guidance"]),
-                    perspective=c["perspective"],
+                    # the original keeps its legacy value ("both"); a revision lists its perspectives
+                    perspective=perspective_value(c["perspective"]) if isinstance(c["perspective"], list)
+                    else c["perspective"],
                     weight=c["weight"],
                     source_file=c["source"],
                     excerpt=normalise(c["excerpt"]),
@@ -151,10 +308,11 @@ def to_fixture(round_tables: list[dict], links: list[dict]) -> list[dict]:
                     sectors=[[s] for s in c.get("sectors", [])],
                     sdg_domains=[[d] for d in c.get("sdg_10_7_2", [])],
                     gcm_objectives=[[n] for n in c.get("gcm_objectives", [])],
-                    copied_from=None,
+                    copied_from=[info.copied_from, c["copied_from"]]
+                    if info.copied_from and c.get("copied_from") else None,
                 )
             )
-            criterion = [VERSION_CODE, c["code"]]
+            criterion = [code, c["code"]]
             for level in range(5):
                 records.append(
                     record("leveldescriptor", criterion=criterion, level=level, text=normalise(c["levels"][level]))
@@ -175,8 +333,8 @@ def to_fixture(round_tables: list[dict], links: list[dict]) -> list[dict]:
         records.append(
             record(
                 "coherencelink",
-                from_criterion=[VERSION_CODE, link["from"]],
-                to_criterion=[VERSION_CODE, link["to"]],
+                from_criterion=[code, link["from"]],
+                to_criterion=[code, link["to"]],
                 reason=normalise(link["reason"]),
             )
         )
@@ -190,6 +348,10 @@ def record(model: str, **fields) -> dict:
 HEADER = (
     "# GENERATED by `python manage.py build_framework_fixture` from fixtures/source/*.yaml.\n"
     "# Edit the source files, then rebuild. Load with: python manage.py loaddata hld2013\n"
+)
+REVISION_HEADER = (
+    "# GENERATED by `python manage.py build_framework_fixture` from fixtures/source/{code}/*.yaml.\n"
+    "# Edit the source files, then rebuild. Load after {original}: python manage.py loaddata {code}\n"
 )
 
 
@@ -210,5 +372,6 @@ def _represent_list(dumper, data):
 _ReadableDumper.add_representer(list, _represent_list)
 
 
-def render(records: list[dict]) -> str:
-    return HEADER + yaml.dump(records, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=110)
+def render(records: list[dict], info: VersionInfo = ORIGINAL) -> str:
+    header = REVISION_HEADER.format(code=info.code, original=info.copied_from) if info.copied_from else HEADER
+    return header + yaml.dump(records, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=110)

@@ -119,6 +119,7 @@ class Change:
     statement: str
     previous: int
     current: int
+    previous_code: str = ""  # the criterion it was compared with, when the framework version changed
 
     @property
     def delta(self) -> int:
@@ -131,6 +132,11 @@ class ProgressSection:
     same_framework: bool
     round_tables: list[tuple[str, float | None, float | None, float | None, int]]  # code, before, now, change, n
     changes: list[Change]
+    # Across framework versions (empty on the same one): (code, statement) of criteria new in this version, of
+    # previous criteria removed from it, and (previous code, statement, [current codes]) of criteria split.
+    new: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    splits: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -372,18 +378,23 @@ def _tag_names(criteria: list[Criterion]) -> dict[str, dict]:
 def _progress(assessment, previous, criteria_data, answer_data, rows, lineages) -> ProgressSection | None:
     if previous is None:
         return None
-    previous_criteria = [
-        _criterion_data(c, lineages.get(c.pk, (c.pk,))) for c in _criteria(previous.framework_version_id)
-    ]
+    previous_rows = _criteria(previous.framework_version_id)
+    statements = {c.pk: c.statement for c in previous_rows}
+    previous_criteria = [_criterion_data(c, lineages.get(c.pk, (c.pk,))) for c in previous_rows]
     previous_answers = [_answer_data(r) for r in previous.responses.all()]
     result = scoring.progress(criteria_data, answer_data, previous_criteria, previous_answers)
+    found = result.lineage
     return ProgressSection(
         previous_label=f"{previous.cycle} (approved)",
         same_framework=previous.framework_version_id == assessment.framework_version_id,
         round_tables=[(c.round_table, c.previous, c.current, c.delta, c.compared) for c in result.round_tables],
         changes=[
-            Change(c.criterion.code, rows[c.criterion.id].statement, c.previous_score, c.current_score)
+            Change(c.criterion.code, rows[c.criterion.id].statement, c.previous_score, c.current_score,
+                   c.previous_criterion.code)
             for c in result.criteria
             if c.delta != 0
         ],
+        new=[(c.code, rows[c.id].statement) for c in found.new],
+        removed=[(c.code, statements[c.id]) for c in found.removed],
+        splits=[(p.code, statements[p.id], [c.code for c in parts]) for p, parts in found.splits],
     )

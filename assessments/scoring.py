@@ -176,9 +176,19 @@ class RoundTableChange:
 
 
 @dataclass(frozen=True)
+class Lineage:
+    """How the previous assessment's criteria became the current ones."""
+
+    new: tuple[CriterionData, ...] = ()  # current criteria with no previous criterion on their line of copies
+    splits: tuple[tuple[CriterionData, tuple[CriterionData, ...]], ...] = ()  # previous criterion, its 2+ successors
+    removed: tuple[CriterionData, ...] = ()  # previous criteria that no current criterion descends from
+
+
+@dataclass(frozen=True)
 class Progress:
     criteria: tuple[CriterionChange, ...]
     round_tables: tuple[RoundTableChange, ...]
+    lineage: Lineage = Lineage()
 
 
 # --- Core -------------------------------------------------------------------
@@ -329,26 +339,41 @@ def coherence_flags(criteria: Criteria, answers: Answers, links: Iterable[LinkDa
 
 
 def match_previous(current: Criteria, previous: Criteria) -> dict[int, CriterionData]:
-    """current criterion id -> the previous criterion it descends from (or shares an ancestor with).
+    """current criterion id -> the previous criterion on its line of copies.
 
-    Lineages record copies, so two versions' criteria match when their lineages
-    share an id. If several previous criteria qualify, the nearest common
-    ancestor wins (closest on the current side, then on the previous side, then code).
+    Lineages record copies: a current criterion matches the previous criterion
+    it is (same version), or was copied from, transitively, the nearest first;
+    if the previous assessment used a later version, the previous criterion
+    copied from it (nearest, then code). Criteria that merely share an ancestor
+    (copies made in two different versions) are not linked and never compared.
     """
-    holders: dict[int, list[tuple[int, str, CriterionData]]] = {}
-    for p in previous:
-        for depth, ancestor in enumerate(p.ancestry):
-            holders.setdefault(ancestor, []).append((depth, p.code, p))
+    by_id = {p.id: p for p in previous}
+    descendants: dict[int, list[tuple[int, str, CriterionData]]] = {}
+    for p in by_id.values():
+        for depth, ancestor in enumerate(p.ancestry[1:], start=1):
+            descendants.setdefault(ancestor, []).append((depth, p.code, p))
     matches: dict[int, CriterionData] = {}
     for c in current:
-        candidates = [
-            (depth, p_depth, code, p)
-            for depth, ancestor in enumerate(c.ancestry)
-            for p_depth, code, p in holders.get(ancestor, ())
-        ]
-        if candidates:
-            matches[c.id] = min(candidates, key=lambda t: t[:3])[3]
+        ancestor = next((by_id[a] for a in c.ancestry if a in by_id), None)
+        if ancestor is not None:
+            matches[c.id] = ancestor
+        elif c.id in descendants:
+            matches[c.id] = min(descendants[c.id], key=lambda t: t[:2])[2]
     return matches
+
+
+def lineage(current: Sequence[CriterionData], previous: Sequence[CriterionData]) -> Lineage:
+    """Which current criteria are new, which previous ones were split or removed (framework order)."""
+    matches = match_previous(current, previous)
+    successors: dict[int, list[CriterionData]] = {}
+    for c in current:
+        if c.id in matches:
+            successors.setdefault(matches[c.id].id, []).append(c)
+    return Lineage(
+        new=tuple(c for c in current if c.id not in matches),
+        splits=tuple((p, tuple(successors[p.id])) for p in previous if len(successors.get(p.id, ())) > 1),
+        removed=tuple(p for p in previous if p.id not in successors),
+    )
 
 
 def progress(
@@ -359,8 +384,9 @@ def progress(
 ) -> Progress:
     """Change per criterion and per round table, like for like.
 
-    Only criteria that match across the two assessments and are scored in both
-    are compared; new, dropped and unscored ones are skipped. Round-table
+    Only criteria that match across the two assessments (``match_previous``)
+    and are scored in both are compared; new, removed and unscored ones are
+    skipped, and both parts of a split are compared with the criterion split. Round-table
     percentages are computed over those same criteria, both sides weighted with
     the *current* weight, so the delta reflects changed scores rather than
     changed weights or a different set of answered criteria. Every round table
@@ -384,7 +410,7 @@ def progress(
                 compared=len(here),
             )
         )
-    return Progress(criteria=changes, round_tables=tuple(round_tables))
+    return Progress(criteria=changes, round_tables=tuple(round_tables), lineage=lineage(current_criteria, previous_criteria))
 
 
 # --- Helpers ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Assessment, Criterion, FrameworkVersion, Government, Membership, Response
+from .models.perspective import describe
 
 
 class AssessmentError(Exception):
@@ -110,21 +111,25 @@ def current_framework() -> FrameworkVersion | None:
     return published.order_by(F("published_at").desc(nulls_last=True), "-pk").first()
 
 
-PERSPECTIVE_REASONS = {
-    Criterion.Perspective.ORIGIN: ("is_origin", "Not applicable by profile: the government did not declare itself a country of origin."),
-    Criterion.Perspective.DESTINATION: (
-        "is_destination",
-        "Not applicable by profile: the government did not declare itself a country of destination.",
-    ),
-}
+def not_applicable_by_profile(criterion: Criterion) -> str:
+    """The justification of a criterion prefilled as not applicable because of the government's profile."""
+    concerned = describe(criterion.perspectives, joiner="or")
+    return (
+        f"Not applicable by profile: the criterion concerns a country of {concerned}, "
+        "and the government did not declare itself one."
+    )
 
 
 @transaction.atomic
 def assessment_start(
     *, government: Government, user, cycle: str, is_origin: bool = True, is_transit: bool = False,
-    is_destination: bool = True,
+    is_destination: bool = True, framework: FrameworkVersion | None = None,
 ) -> Assessment:
-    """A focal point starts an assessment for a cycle on the current published framework."""
+    """A focal point starts an assessment for a cycle on the current published framework.
+
+    ``framework`` names another published or retired version, for an assessment recorded on the version it was
+    made with (the demo's 2024 cycle); the pages never pass it.
+    """
     membership = membership_of(user, government)
     if membership is None or not membership.is_focal_point:
         raise NotAllowed("Only the government's focal point can start an assessment.")
@@ -133,7 +138,9 @@ def assessment_start(
         raise AssessmentError("Give the cycle, e.g. 2026.")
     if not (is_origin or is_transit or is_destination):
         raise AssessmentError("Tick at least one of origin, transit and destination.")
-    framework = current_framework()
+    if framework is not None and framework.is_draft:
+        raise AssessmentError(f"“{framework.name}” is a draft; an assessment needs a published framework.")
+    framework = framework or current_framework()
     if framework is None:
         raise AssessmentError("No framework is published yet; ask the secretariat.")
     if Assessment.objects.filter(government=government, cycle=cycle).exists():
@@ -147,14 +154,15 @@ def assessment_start(
         is_transit=is_transit,
         is_destination=is_destination,
     )
-    # Criteria of a perspective that does not apply start as "not applicable"; respondents may still answer them.
-    prefilled = []
-    for perspective, (flag, reason) in PERSPECTIVE_REASONS.items():
-        if not getattr(assessment, flag):
-            prefilled += [
-                Response(assessment=assessment, criterion=c, not_applicable=True, justification=reason, updated_by=user)
-                for c in framework.criteria.filter(perspective=perspective)
-            ]
+    # Criteria that concern none of the declared perspectives start as "not applicable"; respondents may still
+    # answer them.
+    profile = assessment.perspectives
+    prefilled = [
+        Response(assessment=assessment, criterion=c, not_applicable=True, justification=not_applicable_by_profile(c),
+                 updated_by=user)
+        for c in framework.criteria.order_by("code")
+        if not c.applies_to(profile)
+    ]
     for response in prefilled:
         response._history_user = user
         response.save()

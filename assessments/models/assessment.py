@@ -143,6 +143,12 @@ class Assessment(models.Model):
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def perspectives(self) -> frozenset[str]:
+        """The government's declared profile, e.g. {"origin", "transit"}: which criteria concern it."""
+        flags = {"origin": self.is_origin, "transit": self.is_transit, "destination": self.is_destination}
+        return frozenset(name for name, declared in flags.items() if declared)
+
     def save(self, *args, **kwargs):
         if self.pk and Assessment.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
             raise AssessmentLocked(f"The assessment {self} is approved and can no longer change.")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from . import perspective as perspectives
 from .reference import GcmObjective, KeyElement, PolicySector, SdgDomain
 
 
@@ -223,11 +224,6 @@ class CriterionManager(FrameworkPartManager):
 
 
 class Criterion(FrameworkPart):
-    class Perspective(models.TextChoices):
-        ORIGIN = "origin", "Country of origin"
-        DESTINATION = "destination", "Country of destination"
-        BOTH = "both", "Origin and destination"
-
     version_path = "version"
 
     # Denormalised from theme → round table so that codes can be unique per version.
@@ -236,7 +232,12 @@ class Criterion(FrameworkPart):
     code = models.CharField(max_length=12, help_text="RTn.mm, e.g. RT2.07")
     statement = models.TextField(help_text="An observable policy fact: “The government has …”.")
     guidance = models.TextField(help_text="What counts as evidence.")
-    perspective = models.CharField(max_length=12, choices=Perspective.choices, default=Perspective.BOTH)
+    perspective = perspectives.PerspectiveField(
+        max_length=40,
+        choices=perspectives.CHOICES,
+        default=perspectives.DEFAULT,
+        help_text="The countries the measure concerns: of origin, transit and/or destination.",
+    )
     weight = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(3)], help_text="1 (lower) to 3 (higher)."
     )
@@ -261,6 +262,9 @@ class Criterion(FrameworkPart):
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="criterion_code_unique_in_version"),
             models.CheckConstraint(condition=models.Q(weight__gte=1, weight__lte=3), name="criterion_weight_1_to_3"),
+            models.CheckConstraint(
+                condition=models.Q(perspective__in=perspectives.VALUES), name="criterion_perspective_combination"
+            ),
         ]
 
     def __str__(self):
@@ -274,6 +278,14 @@ class Criterion(FrameworkPart):
     @property
     def framework_version(self):
         return self.version if self.version_id else None
+
+    @property
+    def perspectives(self) -> frozenset[str]:
+        return perspectives.perspective_set(self.perspective)
+
+    def applies_to(self, profile: frozenset[str]) -> bool:
+        """Whether a government with this profile (e.g. {"origin", "transit"}) is concerned by the criterion."""
+        return bool(self.perspectives & profile)
 
     def _take_version_from_theme(self):
         if self.theme_id:

@@ -91,25 +91,41 @@ class Command(BaseCommand):
         return user, f"{Membership.Role(role).label.lower()}, {government_name}", user_password
 
     def _demoland(self, government, users):
+        """2024 approved on the version the current one was copied from (if any), 2026 a draft on the current one."""
         focal, contributor = users["demo-focal"], users["demo-contributor"]
         rng = random.Random(2013)
-        criteria = list(current_framework().criteria.select_related("theme__round_table").order_by("code"))
-        baseline = {c.pk: rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4]) for c in criteria}
+        current_version = current_framework()
+        earlier_version = current_version.copied_from
+        if earlier_version is None or earlier_version.is_draft:
+            earlier_version = current_version
+        earlier_criteria = list(earlier_version.criteria.order_by("code"))
+        baseline = {c.pk: rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4]) for c in earlier_criteria}
         if not Assessment.objects.filter(government=government, cycle="2024").exists():
-            earlier = assessment_start(government=government, user=focal, cycle="2024")
-            answers = [self._answer(rng, c, baseline[c.pk], full=True) for c in criteria]
+            earlier = assessment_start(government=government, user=focal, cycle="2024", framework=earlier_version)
+            answers = [self._answer(rng, c, baseline[c.pk], full=True) for c in earlier_criteria]
             responses_save(assessment=earlier, user=contributor, answers=answers)
             assessment_submit(assessment=earlier, user=focal)
             assessment_approve(assessment=earlier, user=focal)
         if not Assessment.objects.filter(government=government, cycle="2026").exists():
-            current = assessment_start(government=government, user=focal, cycle="2026")
+            criteria = list(current_version.criteria.select_related("theme__round_table").order_by("code"))
+            transit = any("transit" in c.perspectives for c in criteria)  # Demoland is also a transit country
+            current = assessment_start(government=government, user=focal, cycle="2026", is_transit=transit)
             already = set(current.responses.values_list("criterion_id", flat=True))
             answers = [
-                self._answer(rng, c, min(4, baseline[c.pk] + rng.choice([0, 0, 1, 1, -1])))
+                self._answer(rng, c, min(4, self._baseline(rng, c, baseline) + rng.choice([0, 0, 1, 1, -1])))
                 for c in criteria
                 if c.pk not in already and rng.random() < DRAFT_COVERAGE.get(c.theme.round_table.number, 0.5)
             ]
             responses_save(assessment=current, user=contributor, answers=answers)
+
+    @staticmethod
+    def _baseline(rng: random.Random, criterion: Criterion, baseline: dict[int, int]) -> int:
+        """The 2024 level of the criterion this one was copied from (on the same version: itself)."""
+        if criterion.pk in baseline:
+            return baseline[criterion.pk]
+        if criterion.copied_from_id in baseline:
+            return baseline[criterion.copied_from_id]
+        return rng.choice([0, 1, 1, 2, 2, 3])  # new in this version
 
     def _testland(self, government, users):
         if Assessment.objects.filter(government=government, cycle="2026").exists():
