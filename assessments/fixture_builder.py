@@ -117,6 +117,9 @@ def validate(round_tables: list[dict], links: list[dict]) -> list[str]:
             report.check(
                 c.get("perspective") in PERSPECTIVES, f"{c['code']}: perspective must be one of {sorted(PERSPECTIVES)}"
             )
+    for link in links:
+        a, b = link.get("from", ""), link.get("to", "")
+        report.check(a.split(".")[0] != b.split(".")[0], f"link {a} ↔ {b}: a link joins two different round tables")
     return _common_problems(round_tables, links) + report.problems
 
 
@@ -148,7 +151,6 @@ def _common_problems(round_tables: list[dict], links: list[dict]) -> list[str]:
         a, b = link.get("from", ""), link.get("to", "")
         pair = f"link {a} ↔ {b}"
         report.check(a in codes and b in codes, f"{pair}: unknown criterion")
-        report.check(a.split(".")[0] != b.split(".")[0], f"{pair}: a link joins two different round tables")
         report.check(frozenset((a, b)) not in pairs, f"{pair}: appears twice")
         report.check(bool(link.get("reason")), f"{pair}: no reason")
         report.check(len(normalise(link.get("reason", ""))) <= 300, f"{pair}: the reason must fit in 300 characters")
@@ -204,6 +206,13 @@ def validate_revision(meta: dict, round_tables: list[dict], links: list[dict], o
             for where, text in _authored_texts(c):
                 found = ARTEFACT.search(normalise(text))
                 report.check(found is None, f"{code} {where}: authoring artefact “{found and found.group()}”")
+    # The revision allows links inside one round table (the 2026 review names such pairs), but never between
+    # criteria that no government could have to answer together.
+    perspectives = {c["code"]: set(c.get("perspective") or []) for rt in round_tables for c in rt["criteria"]}
+    for link in links:
+        a, b = link.get("from", ""), link.get("to", "")
+        if a in perspectives and b in perspectives:
+            report.check(bool(perspectives[a] & perspectives[b]), f"link {a} ↔ {b}: the criteria share no perspective")
     return _common_problems(round_tables, links) + report.problems
 
 
