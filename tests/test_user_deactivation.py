@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Membership
 from tests.factories import answer_all
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +46,17 @@ def test_bulk_delete_in_the_admin_does_not_delete_a_writer(world, superuser_clie
 def test_deleting_a_writer_in_code_is_refused(world):
     from django.db.models import ProtectedError
 
+    from django.db import transaction
+
     approve(world)
-    with pytest.raises(ProtectedError):
+    with pytest.raises(ProtectedError), transaction.atomic():
         world.focal.delete()
     assert Assessment.objects.get(pk=world.assessment.pk).approved_by_id == world.focal.pk
 
 
 def test_the_admin_deactivate_action_keeps_the_user_and_their_history(world, superuser_client):
     approve(world)
+    Membership.objects.filter(user=world.contributor).update(role="focal_point")  # someone else stays focal point
     response = superuser_client.post(
         reverse("admin:auth_user_changelist"),
         {"action": "deactivate_users", "_selected_action": [world.focal.pk]},
@@ -79,3 +82,13 @@ def test_a_user_who_wrote_nothing_can_still_be_deleted(world, superuser_client):
     fresh = User.objects.create_user("fresh", password="pw")
     superuser_client.post(reverse("admin:auth_user_delete", args=[fresh.pk]), {"post": "yes"})
     assert not User.objects.filter(pk=fresh.pk).exists()
+
+
+def test_deactivating_the_last_focal_point_is_refused_with_a_message(world, superuser_client):
+    response = superuser_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "deactivate_users", "_selected_action": [world.focal.pk]},
+        follow=True,
+    )
+    assert "last focal point of Alphaland" in response.content.decode()
+    assert User.objects.get(pk=world.focal.pk).is_active
