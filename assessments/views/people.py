@@ -69,7 +69,7 @@ def government_list(request: HttpRequest) -> HttpResponse:
         pending=Count("invitations", filter=Q(invitations__status=Invitation.Status.PENDING), distinct=True),
     ).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("role", "user__username"))
-    )
+    ).order_by("name")
     page = Paginator(governments, GOVERNMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "people/government_list.html", {"page": page})
 

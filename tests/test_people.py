@@ -1,0 +1,343 @@
+"""Governments, people and roles (issue 12): every page at every access level, and what each write does."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.urls import reverse
+
+from assessments.models import SECRETARIAT_ADMIN_GROUP, Government, Invitation, Membership, MembershipChange
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = ["anonymous", "outsider", "viewer", "contributor", "focal", "secretariat", "secretariat_admin", "editor"]
+
+
+@pytest.fixture
+def people(world):
+    world.secretariat_admin = make_user("sec-admin")
+    world.secretariat_admin.groups.add(Group.objects.get(name=SECRETARIAT_ADMIN_GROUP))
+    world.secretariat_admin.is_staff = True
+    world.secretariat_admin.save()
+    world.editor = make_user("editor")
+    world.editor.is_staff = True
+    world.editor.save()
+    world.editor.groups.add(Group.objects.get(name="Criteria editor"))
+    world.invitation = invite(world, "pending@example.org")
+    return world
+
+
+def invite(world, email, role="contributor", government=None):
+    from assessments.people import invitation_create
+
+    return invitation_create(by=world.focal if government is None else world.secretariat_admin,
+                             government=government or world.government, email=email, role=role,
+                             base_url="http://testserver/")
+
+
+def client_as(client, world, level):
+    if level != "anonymous":
+        client.force_login(getattr(world, level))
+    return client
+
+
+def link_in(message) -> str:
+    return re.search(r"http://testserver(/invitations/accept/[^/\s]+/)", message.body).group(1)
+
+
+def expect(response, code):
+    if code == "login":
+        assert response.status_code == 302 and reverse("login") in response["Location"], response
+    elif code == "done":
+        assert response.status_code == 302 and reverse("login") not in response["Location"], response
+    else:
+        assert response.status_code == code, response
+
+
+ADMIN_ONLY = dict(zip(LEVELS, ["login", 403, 403, 403, 403, 403, 200, 403]))
+PEOPLE_PAGE = dict(zip(LEVELS, ["login", 404, 403, 403, 200, 200, 200, 404]))
+PEOPLE_WRITE = dict(zip(LEVELS, ["login", 404, 403, 403, "done", 403, "done", 404]))
+EVERYONE = dict(zip(LEVELS, ["login", 200, 200, 200, 200, 200, 200, 200]))
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("name", ["government_list", "government_create", "government_edit"])
+def test_secretariat_administration_pages_at_every_access_level(people, client, level, name):
+    args = [people.government.pk] if name == "government_edit" else []
+    expect(client_as(client, people, level).get(reverse(name, args=args)), ADMIN_ONLY[level])
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_people_page_at_every_access_level(people, client, level):
+    response = client_as(client, people, level).get(reverse("government_people", args=[people.government.pk]))
+    expect(response, PEOPLE_PAGE[level])
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert "People of Alphaland" in html and "viewer@example.org" in html
+        assert ("Send the invitation" in html) == (level in ("focal", "secretariat_admin"))
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("action", ["invite", "role", "remove", "resend", "withdraw"])
+def test_people_writes_at_every_access_level(people, client, level, action):
+    viewer_membership = Membership.objects.get(user=people.viewer)
+    url, data = {
+        "invite": (reverse("invitation_create", args=[people.government.pk]), {"email": "new@example.org", "role": "viewer"}),
+        "role": (reverse("membership_role", args=[viewer_membership.pk]), {f"m{viewer_membership.pk}-role": "contributor"}),
+        "remove": (reverse("membership_remove", args=[viewer_membership.pk]), {}),
+        "resend": (reverse("invitation_resend", args=[people.invitation.pk]), {}),
+        "withdraw": (reverse("invitation_withdraw", args=[people.invitation.pk]), {}),
+    }[action]
+    before = (Invitation.objects.count(), MembershipChange.objects.count(),
+              list(Invitation.objects.values_list("status", "token_hash")))
+    response = client_as(client, people, level).post(url, data)
+    expect(response, PEOPLE_WRITE[level])
+    after = (Invitation.objects.count(), MembershipChange.objects.count(),
+             list(Invitation.objects.values_list("status", "token_hash")))
+    assert (after != before) == (PEOPLE_WRITE[level] == "done")
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_my_account_at_every_access_level(people, client, level):
+    response = client_as(client, people, level).get(reverse("my_account"))
+    expect(response, EVERYONE[level])
+    if level == "focal":
+        assert "Alphaland — focal point" in response.content.decode()
+
+
+def test_another_governments_membership_and_invitation_are_not_found_for_a_focal_point(people, client):
+    theirs = invite(people, "x@example.org", government=people.other_government)
+    client.force_login(people.focal)
+    membership = Membership.objects.get(user=people.outsider)
+    assert client.post(reverse("membership_remove", args=[membership.pk])).status_code == 404
+    assert client.post(reverse("invitation_withdraw", args=[theirs.pk])).status_code == 404
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+# --- Governments ---------------------------------------------------------------------------
+
+
+def test_the_secretariat_administrator_creates_a_government_checked_against_iso_3166(people, client):
+    client.force_login(people.secretariat_admin)
+    url = reverse("government_create")
+    response = client.post(url, {"name": "Nowhere", "iso3": "QQQ", "un_region": "africa"})
+    assert "QQQ is not an ISO 3166 alpha-3 country code." in response.content.decode()
+    assert not Government.objects.filter(name="Nowhere").exists()
+    response = client.post(url, {"name": "Kenya", "iso3": "ken", "un_region": "africa"})
+    kenya = Government.objects.get(name="Kenya")
+    assert kenya.iso3 == "KEN"
+    assert response["Location"] == reverse("government_people", args=[kenya.pk])
+
+
+def test_government_list_shows_members_and_assessment_states_paged(people, client):
+    from assessments import views
+
+    client.force_login(people.secretariat_admin)
+    html = client.get(reverse("government_list")).content.decode()
+    assert "Alphaland" in html and "Betaland" in html and "1 draft, 0 submitted, 0 approved" in html
+    assert "focal (focal point)" in html
+    views.people.GOVERNMENTS_PER_PAGE, saved = 1, views.people.GOVERNMENTS_PER_PAGE
+    try:
+        html = client.get(reverse("government_list"), {"page": 2}).content.decode()
+    finally:
+        views.people.GOVERNMENTS_PER_PAGE = saved
+    assert "Betaland" in html and "Alphaland</a>" not in html and "page 2 of 2" in html
+
+
+def test_editing_a_government_to_a_taken_code_says_so_and_changes_nothing(people, client):
+    client.force_login(people.secretariat_admin)
+    response = client.post(reverse("government_edit", args=[people.government.pk]),
+                           {"name": "Alphaland", "iso3": "KEN", "un_region": "asia"})
+    assert response.status_code == 302
+    response = client.post(reverse("government_edit", args=[people.other_government.pk]),
+                           {"name": "Betaland", "iso3": "KEN", "un_region": "asia"})
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    assert Government.objects.get(pk=people.other_government.pk).iso3 == "XBB"
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def test_an_invitation_emails_a_one_time_link_whose_token_is_stored_hashed(people):
+    mail.outbox.clear()
+    invitation = invite(people, "newcomer@example.org", role="viewer")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["newcomer@example.org"]
+    token = link_in(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
+    assert invitation.token_hash != token and len(invitation.token_hash) == 64
+    assert not Invitation.objects.filter(token_hash=token).exists()
+    assert (invitation.expires_at - invitation.created_at).days in (6, 7)
+
+
+def test_accepting_creates_the_account_with_the_password_validators_and_signs_in(people, client):
+    mail.outbox.clear()
+    invite(people, "newcomer@example.org", role="viewer")
+    link = link_in(mail.outbox[0])
+    assert "Create your account" in client.get(link).content.decode()
+    weak = client.post(link, {"username": "newcomer", "password1": "12345678", "password2": "12345678"})
+    assert "This password is too common." in weak.content.decode()
+    assert not User.objects.filter(username="newcomer").exists()
+    done = client.post(link, {"username": "newcomer", "first_name": "Nia", "last_name": "New",
+                              "password1": "Hld-2013-strong", "password2": "Hld-2013-strong"})
+    assert done.status_code == 302
+    user = User.objects.get(username="newcomer")
+    assert user.email == "newcomer@example.org" and user.check_password("Hld-2013-strong")
+    assert Membership.objects.get(user=user).role == "viewer"
+    assert int(client.session["_auth_user_id"]) == user.pk
+    change = MembershipChange.objects.get(member=user)
+    assert (change.changed_by, change.old_role, change.new_role) == (people.focal, "", "viewer")
+
+
+def test_a_used_link_says_so(people, client):
+    mail.outbox.clear()
+    invite(people, "newcomer@example.org")
+    link = link_in(mail.outbox[0])
+    client.post(link, {"username": "newcomer", "password1": "Hld-2013-strong", "password2": "Hld-2013-strong"})
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "This invitation has already been used." in response.content.decode()
+    again = client.post(link, {"username": "other", "password1": "Hld-2013-strong", "password2": "Hld-2013-strong"})
+    assert again.status_code == 410 and not User.objects.filter(username="other").exists()
+
+
+def test_an_expired_link_says_so(people, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    mail.outbox.clear()
+    invitation = invite(people, "late@example.org")
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(link_in(mail.outbox[0]))
+    assert response.status_code == 410 and "expired on" in response.content.decode()
+
+
+def test_a_withdrawn_link_says_so_and_a_resent_link_replaces_the_old_one(people, client):
+    mail.outbox.clear()
+    invitation = invite(people, "twice@example.org")
+    first = link_in(mail.outbox[0])
+    client.force_login(people.focal)
+    client.post(reverse("invitation_resend", args=[invitation.pk]))
+    second = link_in(mail.outbox[1])
+    client.logout()
+    assert first != second
+    assert client.get(first).status_code == 410
+    assert client.get(second).status_code == 200
+    client.force_login(people.focal)
+    client.post(reverse("invitation_withdraw", args=[invitation.pk]))
+    client.logout()
+    response = client.get(second)
+    assert response.status_code == 410 and "withdrawn" in response.content.decode()
+
+
+def test_an_existing_account_must_sign_in_to_accept_and_gets_the_membership(people, client):
+    mail.outbox.clear()
+    invite(people, "outsider@example.org", role="viewer")  # the focal point of Betaland
+    link = link_in(mail.outbox[0])
+    page = client.get(link).content.decode()
+    assert "Sign in to accept" in page and "Create your account" not in page
+    client.post(link, {"username": "outsider", "password1": "Hld-2013-strong", "password2": "Hld-2013-strong"})
+    assert not Membership.objects.filter(user=people.outsider, government=people.government).exists()
+    client.force_login(people.viewer)  # the wrong account
+    assert "sign in as that account" in client.get(link).content.decode()
+    client.post(link)
+    assert not Membership.objects.filter(user=people.viewer, government=people.government, role="contributor").exists()
+    client.force_login(people.outsider)
+    assert client.post(link).status_code == 302
+    assert Membership.objects.get(user=people.outsider, government=people.government).role == "viewer"
+
+
+def test_inviting_a_member_or_a_pending_address_again_is_refused_with_a_message(people, client):
+    client.force_login(people.focal)
+    url = reverse("invitation_create", args=[people.government.pk])
+    response = client.post(url, {"email": "viewer@example.org", "role": "viewer"}, follow=True)
+    assert "viewer@example.org is already a member of Alphaland." in response.content.decode()
+    response = client.post(url, {"email": "pending@example.org", "role": "viewer"}, follow=True)
+    assert "already has a pending invitation" in response.content.decode()
+    assert Invitation.objects.count() == 1
+
+
+# --- Roles and the last focal point --------------------------------------------------------
+
+
+def test_a_government_never_loses_its_last_focal_point(people, client):
+    focal = Membership.objects.get(user=people.focal)
+    client.force_login(people.focal)
+    response = client.post(reverse("membership_role", args=[focal.pk]), {f"m{focal.pk}-role": "viewer"}, follow=True)
+    assert "is the last focal point of Alphaland" in response.content.decode()
+    response = client.post(reverse("membership_remove", args=[focal.pk]), follow=True)
+    assert "is the last focal point of Alphaland" in response.content.decode()
+    assert Membership.objects.get(pk=focal.pk).role == "focal_point"
+    assert not MembershipChange.objects.exists()
+
+
+def test_role_changes_are_recorded_and_shown_to_focal_points_and_the_secretariat(people, client):
+    contributor = Membership.objects.get(user=people.contributor)
+    client.force_login(people.focal)
+    client.post(reverse("membership_role", args=[contributor.pk]), {f"m{contributor.pk}-role": "focal_point"})
+    focal = Membership.objects.get(user=people.focal)
+    client.post(reverse("membership_role", args=[focal.pk]), {f"m{focal.pk}-role": "viewer"})  # another focal point now
+    assert Membership.objects.get(pk=focal.pk).role == "viewer"
+    change = MembershipChange.objects.filter(member=people.contributor).get()
+    assert (change.changed_by, change.old_role, change.new_role) == (people.focal, "contributor", "focal_point")
+    client.force_login(people.secretariat)
+    html = client.get(reverse("government_people", args=[people.government.pk])).content.decode()
+    assert "contributor → focal point" in html and "focal point → viewer" in html
+
+
+def test_removing_a_member_keeps_their_account_and_records_it(people, client):
+    viewer = Membership.objects.get(user=people.viewer)
+    client.force_login(people.focal)
+    client.post(reverse("membership_remove", args=[viewer.pk]))
+    assert not Membership.objects.filter(pk=viewer.pk).exists()
+    assert User.objects.filter(pk=people.viewer.pk).exists()
+    assert MembershipChange.objects.get(member=people.viewer).summary == "removed (was viewer)"
+
+
+# --- My account ----------------------------------------------------------------------------
+
+
+def test_a_person_changes_their_name_and_email_but_not_to_anothers_address(people, client):
+    client.force_login(people.viewer)
+    client.post(reverse("my_account"), {"first_name": "Vera", "last_name": "View", "email": "vera@example.org"})
+    people.viewer.refresh_from_db()
+    assert (people.viewer.get_full_name(), people.viewer.email) == ("Vera View", "vera@example.org")
+    response = client.post(reverse("my_account"), {"first_name": "V", "last_name": "", "email": "focal@example.org"},
+                           follow=True)
+    assert "Another account already uses that email address." in response.content.decode()
+    people.viewer.refresh_from_db()
+    assert people.viewer.email == "vera@example.org"
+
+
+def test_the_editors_home_page_says_where_their_work_is(people, client, draft_framework):
+    client.force_login(people.editor)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your work as criteria editor" in html and draft_framework.name in html
+    assert reverse("admin:assessments_frameworkversion_changelist") in html
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["government", "membership", "invitation", "assessment", "membershipchange"])
+def test_the_secretariat_administrator_has_the_people_admin_with_search(people, client, model):
+    client.force_login(people.secretariat_admin)
+    response = client.get(reverse(f"admin:assessments_{model}_changelist"), {"q": "Alphaland"})
+    assert response.status_code == 200
+
+
+def test_assessments_are_read_only_in_the_admin(people, client):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw"))
+    response = client.post(reverse("admin:assessments_assessment_change", args=[people.assessment.pk]), {"cycle": "1999"})
+    people.assessment.refresh_from_db()
+    assert people.assessment.cycle == "2026"
+    assert response.status_code in (200, 403)
+
+
+def test_the_admin_withdraw_action_calls_the_same_write_function(people, client):
+    client.force_login(people.secretariat_admin)
+    client.post(reverse("admin:assessments_invitation_changelist"),
+                {"action": "withdraw", "_selected_action": [people.invitation.pk]})
+    assert Invitation.objects.get(pk=people.invitation.pk).status == "withdrawn"
