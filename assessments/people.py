@@ -40,8 +40,8 @@ def _locked_government(government: Government) -> Government:
 
 
 def _message(error: ValidationError) -> str:
-    return " ".join(m for messages in error.message_dict.values() for m in messages) if hasattr(
-        error, "error_dict") else " ".join(error.messages)
+    """One sentence of everything ``full_clean`` refused, for a message on the page."""
+    return " ".join(error.messages)
 
 
 def can_manage_people(user, government: Government) -> bool:

@@ -131,7 +131,7 @@ def test_production_settings_make_two_factor_compulsory_unless_set(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HLD_"))}
     env.update(DJANGO_SETTINGS_MODULE="hldassess.settings", DJANGO_SECRET_KEY="x" * 50)
     script = "import django; django.setup(); from django.conf import settings; print(settings.HLD_REQUIRE_2FA)"
-    run = lambda extra: subprocess.run([sys.executable, "-c", script], env={**env, **extra}, capture_output=True,  # noqa: E731
+    run = lambda extra: subprocess.run([sys.executable, "-c", script], env={**env, **extra}, capture_output=True,
                                        text=True, check=True).stdout.strip().splitlines()[-1]
     assert run({}) == "True"
     assert run({"DJANGO_DEBUG": "1"}) == "False"

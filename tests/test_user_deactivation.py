@@ -44,9 +44,8 @@ def test_bulk_delete_in_the_admin_does_not_delete_a_writer(world, superuser_clie
 
 
 def test_deleting_a_writer_in_code_is_refused(world):
-    from django.db.models import ProtectedError
-
     from django.db import transaction
+    from django.db.models import ProtectedError
 
     approve(world)
     with pytest.raises(ProtectedError), transaction.atomic():
