@@ -293,7 +293,7 @@ def user_deactivate(*, user, by):
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.pk == by.pk:
         raise PeopleError("You cannot deactivate your own account.")
-    for membership in user.memberships.select_related("government", "user"):
+    for membership in user.memberships.select_related("government", "user").order_by("government_id"):
         _locked_government(membership.government)
         _refuse_losing_last_focal_point(membership)
     user.is_active = False
