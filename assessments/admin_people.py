@@ -11,19 +11,35 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .models import Assessment, Government, Invitation, Membership, MembershipChange
-from .people import PeopleError, invitation_resend, invitation_withdraw, user_deactivate, user_has_written
+from .forms_people import GovernmentForm
+from .people import (
+    PeopleError,
+    invitation_resend,
+    invitation_withdraw,
+    membership_change_role,
+    membership_remove,
+    user_deactivate,
+    user_has_written,
+)
 
 User = get_user_model()
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown, not edited here: roles change through the membership actions (the rules and the log apply)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = readonly_fields = ["user", "role"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Government)
 class GovernmentAdmin(admin.ModelAdmin):
+    form = GovernmentForm  # the ISO 3166 check of the page
     list_display = ["name", "iso3", "un_region"]
     list_filter = ["un_region"]
     search_fields = ["name", "iso3"]
@@ -35,10 +51,49 @@ class GovernmentAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Members join by invitation; roles change and members leave through actions that call ``people``,
+    so that the last focal point stays and every change is logged."""
+
     list_display = ["user", "government", "role"]
     list_filter = ["role", "government"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name", "government__name"]
-    autocomplete_fields = ["user", "government"]
+    readonly_fields = ["user", "government", "role"]
+    actions = ["make_focal_point", "make_contributor", "make_viewer", "remove"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _each(self, request, queryset, write, done):
+        for membership in queryset.select_related("user", "government"):
+            try:
+                write(membership)
+            except PeopleError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, f"{membership.user} ({membership.government}): {done}.", messages.SUCCESS)
+
+    def _role(self, request, queryset, role):
+        self._each(request, queryset, lambda m: membership_change_role(by=request.user, membership=m, role=role),
+                   f"now {Membership.Role(role).label.lower()}")
+
+    @admin.action(description="Make focal point", permissions=["view"])
+    def make_focal_point(self, request, queryset):
+        self._role(request, queryset, Membership.Role.FOCAL_POINT)
+
+    @admin.action(description="Make contributor", permissions=["view"])
+    def make_contributor(self, request, queryset):
+        self._role(request, queryset, Membership.Role.CONTRIBUTOR)
+
+    @admin.action(description="Make viewer", permissions=["view"])
+    def make_viewer(self, request, queryset):
+        self._role(request, queryset, Membership.Role.VIEWER)
+
+    @admin.action(description="Remove from the government", permissions=["view"])
+    def remove(self, request, queryset):
+        self._each(request, queryset, lambda m: membership_remove(by=request.user, membership=m), "removed")
 
 
 @admin.register(Invitation)
