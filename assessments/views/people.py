@@ -5,6 +5,7 @@ page the user may see but not use for this is refused (403). Writes go to
 ``assessments.people``.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -134,6 +135,7 @@ def government_people(request: HttpRequest, pk: int, invite_form=None) -> HttpRe
             "has_focal_point": has_focal_point,
             "assessments": government.assessments.select_related("framework_version"),
             "secretariat_admin": is_secretariat_admin(request.user),
+            "invitation_days": settings.HLD_INVITATION_DAYS,
         },
     )
 
@@ -163,8 +165,8 @@ def invitation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         request, government,
         lambda: invitation_create(by=request.user, government=government, email=email, role=role,
                                   base_url=_base_url(request)),
-        _("Invited %(email)s as %(role)s. The link in the email is valid for 7 days.")
-        % {"email": email, "role": Membership.Role(role).label.lower()},
+        _("Invited %(email)s as %(role)s. The link in the email is valid for %(days)s days.")
+        % {"email": email, "role": Membership.Role(role).label.lower(), "days": settings.HLD_INVITATION_DAYS},
     )
 
 
