@@ -1,5 +1,7 @@
 """Issue 11 item 9: a user who has written anything is deactivated, never deleted (the history keeps their name)."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -91,3 +93,26 @@ def test_deactivating_the_last_focal_point_is_refused_with_a_message(world, supe
     )
     assert "last focal point of Alphaland" in response.content.decode()
     assert User.objects.get(pk=world.focal.pk).is_active
+
+
+def test_a_deactivated_authors_name_stays_in_the_history_and_cannot_be_deleted(world, client):
+    from assessments.people import user_deactivate
+    from assessments.workflow import AnswerInput, responses_save
+
+    criterion = world.framework.criteria.order_by("code").first()
+    responses_save(assessment=world.assessment, user=world.contributor,
+                   answers=[AnswerInput(criterion_id=criterion.pk, base_edit_count=0, score=3)])
+    # Someone else overwrites the answer: the contributor is now named only in the history.
+    response = world.assessment.responses.get()
+    responses_save(assessment=world.assessment, user=world.focal,
+                   answers=[AnswerInput(criterion_id=criterion.pk, base_edit_count=response.edit_count, score=1)])
+    admin = User.objects.create_superuser("root", "root@example.org", "pw")
+    user_deactivate(user=world.contributor, by=admin)
+    from django.db import transaction
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError), transaction.atomic():
+        User.objects.filter(pk=world.contributor.pk).delete()
+    client.force_login(world.focal)
+    html = client.get(reverse("criterion_history", args=[world.assessment.pk, criterion.pk])).content.decode()
+    assert re.search(r">\s*contributor\s*</td>", html), "the deactivated contributor is still named"
