@@ -313,3 +313,5 @@ class SdgDomainAdmin(admin.ModelAdmin):
 class GcmObjectiveAdmin(admin.ModelAdmin):
     list_display = ["number", "title"]
     search_fields = ["title"]
+
+from . import admin_people  # noqa: E402,F401 - governments, people, roles; users are deactivated, not deleted

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .views import assessments as views
-from .views import reports
+from .views import people, reports, two_factor
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +18,21 @@ urlpatterns = [
     path("assessments/<int:pk>/report/", reports.report, name="report"),
     path("assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("assessments/<int:pk>/responses.csv", reports.report_csv, name="report_csv"),
+    # Governments, people and roles (issue 12)
+    path("secretariat/governments/", people.government_list, name="government_list"),
+    path("secretariat/governments/new", people.government_create_view, name="government_create"),
+    path("secretariat/governments/<int:pk>/edit", people.government_edit_view, name="government_edit"),
+    path("governments/<int:pk>/people/", people.government_people, name="government_people"),
+    path("governments/<int:pk>/people/invite", people.invitation_create_view, name="invitation_create"),
+    path("invitations/<int:pk>/resend", people.invitation_resend_view, name="invitation_resend"),
+    path("invitations/<int:pk>/withdraw", people.invitation_withdraw_view, name="invitation_withdraw"),
+    path("memberships/<int:pk>/role", people.membership_role_view, name="membership_role"),
+    path("memberships/<int:pk>/remove", people.membership_remove_view, name="membership_remove"),
+    path("invitations/accept/<str:token>/", people.invitation_accept_view, name="invitation_accept"),
+    path("account/", people.my_account, name="my_account"),
+    path("account/two-factor/", two_factor.two_factor_settings, name="two_factor"),
+    path("account/two-factor/enrol", two_factor.two_factor_enrol, name="two_factor_enrol"),
+    path("account/two-factor/recovery-codes", two_factor.recovery_codes, name="two_factor_recovery_codes"),
+    path("account/two-factor/disable", two_factor.two_factor_disable_view, name="two_factor_disable"),
+    path("accounts/two-factor/verify", two_factor.two_factor_verify, name="two_factor_verify"),
 ]

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
                 "DJANGO_DEBUG": "0",
                 "DJANGO_HTTPS": "0",  # gunicorn on loopback speaks plain HTTP; everything else is production
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "HLD_REQUIRE_2FA": "0",  # the simulated focal points have no authenticator app
                 "DJANGO_STATIC_ROOT": f"{tmp}/static",
                 "DJANGO_MEDIA_ROOT": f"{tmp}/media",
                 "BENCH_TMP": tmp,

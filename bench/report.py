@@ -44,6 +44,7 @@ def main() -> None:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DJANGO_HTTPS": "0",  # gunicorn on loopback speaks plain HTTP
             "DJANGO_LOG_LEVEL": "WARNING",
+            "HLD_REQUIRE_2FA": "0",  # the simulated focal points have no authenticator app
             "BENCH_TMP": tmp,
         }
         subprocess.run([sys.executable, "-m", "bench.report", "--run"], cwd=ROOT, env=env, check=True)

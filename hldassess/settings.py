@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "assessments",
 ]
 
@@ -77,7 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessments.two_factor.TwoFactorMiddleware",  # unverified users go to the code page (or to enrol)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into the "too many attempts" page.
@@ -222,3 +227,11 @@ if env_int("DJANGO_PROXY_COUNT", 0):
     AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
     AXES_IPWARE_PROXY_ORDER = "right-most"  # the entries on the left are whatever the client sent
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor sign-in (django-otp, assessments/two_factor.py): every user may enrol an authenticator app and
+# recovery codes; HLD_REQUIRE_2FA makes it compulsory for focal points, the secretariat, secretariat
+# administrators and editors (on in production, i.e. when DEBUG is off, unless set).
+HLD_REQUIRE_2FA = env_bool("HLD_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "HLD Assess"
+# Invitations to a government (assessments/people.py) are valid for this many days.
+HLD_INVITATION_DAYS = env_int("HLD_INVITATION_DAYS", 7)

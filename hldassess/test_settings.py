@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+os.environ.setdefault("HLD_REQUIRE_2FA", "0")  # tests that need it turn it on
 
 from .settings import *  # noqa: E402,F403
 

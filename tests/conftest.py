@@ -56,3 +56,22 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def people(world):
+    """``world`` plus a secretariat administrator, a criteria editor and a pending invitation (issue 12)."""
+    from assessments.models import SECRETARIAT_ADMIN_GROUP
+    from tests.factories import make_user
+    from tests.people_helpers import invite
+
+    world.secretariat_admin = make_user("sec-admin")
+    world.secretariat_admin.groups.add(Group.objects.get(name=SECRETARIAT_ADMIN_GROUP))
+    world.secretariat_admin.is_staff = True
+    world.secretariat_admin.save()
+    world.editor = make_user("editor")
+    world.editor.is_staff = True
+    world.editor.save()
+    world.editor.groups.add(Group.objects.get(name="Criteria editor"))
+    world.invitation = invite(world, "pending@example.org")
+    return world

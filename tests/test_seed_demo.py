@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.contrib.auth.models import User
 
 from assessments.models import Assessment, Government, Membership
 
@@ -30,7 +31,7 @@ def test_seed_demo_prints_random_passwords_without_password_option(capsys):
     lines = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
     users = {cols[0]: cols[1] for cols in lines}
     assert set(users) == {"demo-focal", "demo-contributor", "demo-viewer", "test-focal", "test-contributor",
-                          "secretariat", "editor"}
+                          "secretariat", "editor", "secretariat-admin"}
     assert authenticate(username="demo-contributor", password=users["demo-contributor"]) is not None
 
 
@@ -59,3 +60,12 @@ def test_with_a_revision_loaded_demoland_2026_is_on_it_and_its_report_shows_prog
     assert sum(compared for *_rest, compared in progress.round_tables) > 20
     assert [code for code, _statement in progress.removed] == ["RT1.02"]
     assert Assessment.objects.get(government__name="Testland").framework_version == revision
+
+
+def test_seed_demo_creates_a_secretariat_administrator(capsys):
+    from assessments.models import is_secretariat_admin
+
+    call_command("loaddata", "hld2013", verbosity=0)
+    call_command("seed_demo", password="pw-Demo-2013")
+    admin = User.objects.get(username="secretariat-admin")
+    assert is_secretariat_admin(admin) and admin.is_staff and not admin.is_superuser

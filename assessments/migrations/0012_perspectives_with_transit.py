@@ -32,7 +32,7 @@ def back_to_both(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_report_files'),
+        ('assessments', '0011_secretariat_administrator_group'),
     ]
 
     operations = [

@@ -50,3 +50,11 @@ __all__ += [
 from .report import ReportFile  # noqa: E402
 
 __all__ += ["ReportFile"]
+from .people import (  # noqa: E402
+    SECRETARIAT_ADMIN_GROUP,
+    Invitation,
+    MembershipChange,
+    is_secretariat_admin,
+)
+
+__all__ += ["SECRETARIAT_ADMIN_GROUP", "Invitation", "MembershipChange", "is_secretariat_admin"]

@@ -19,7 +19,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ..forms import ResponseForm, ReturnForm, StartAssessmentForm
-from ..models import Assessment, Criterion, FrameworkVersion, Government, Membership, Response, is_secretariat
+from ..models import (
+    Assessment,
+    Criterion,
+    FrameworkVersion,
+    Government,
+    Membership,
+    Response,
+    is_secretariat,
+    is_secretariat_admin,
+)
 from ..progress import assessment_progress
 from ..workflow import (
     AssessmentError,
@@ -79,12 +88,16 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in memberships
     ]
     member_ids = {m.government_id for m in memberships}
+    editor = request.user.is_staff and request.user.has_perm("assessments.change_criterion")
     return render(
         request,
         "assessments/home.html",
         {
             "governments": governments,
             "secretariat": is_secretariat(request.user),
+            "secretariat_admin": is_secretariat_admin(request.user),
+            "editor": editor,
+            "draft_versions": FrameworkVersion.objects.filter(status=FrameworkVersion.Status.DRAFT) if editor else [],
             "other_assessments": [a for a in assessments if a.government_id not in member_ids],
         },
     )

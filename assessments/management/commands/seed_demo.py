@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.models import SECRETARIAT_GROUP, Assessment, Criterion, Government, Membership
+from assessments.models import SECRETARIAT_ADMIN_GROUP, SECRETARIAT_GROUP, Assessment, Criterion, Government, Membership
 from assessments.workflow import (
     AnswerInput,
     assessment_approve,
@@ -31,6 +31,7 @@ USERS = [
     ("test-contributor", "Tara Test (contributor)", "Testland", Membership.Role.CONTRIBUTOR),
     ("secretariat", "Sam Secretariat", None, "secretariat"),
     ("editor", "Edda Editor", None, "editor"),
+    ("secretariat-admin", "Ada Secretariat-Admin", None, "secretariat-admin"),
 ]
 INSTITUTIONS = [
     "Ministry of Labour",
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         first, last = full_name.split(" ", 1)
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "is_staff": role == "editor"},
+            defaults={"first_name": first, "last_name": last, "is_staff": role in ("editor", "secretariat-admin")},
         )
         user_password = password or secrets.token_urlsafe(9)
         user.set_password(user_password)
@@ -86,6 +87,9 @@ class Command(BaseCommand):
         if role == "editor":
             user.groups.add(Group.objects.get(name="Criteria editor"))
             return user, "criteria editor: the admin", user_password
+        if role == "secretariat-admin":
+            user.groups.add(Group.objects.get(name=SECRETARIAT_ADMIN_GROUP))
+            return user, "secretariat administrator: adds governments, invites their focal points", user_password
         government = governments[government_name]
         Membership.objects.update_or_create(user=user, government=government, defaults={"role": role})
         return user, f"{Membership.Role(role).label.lower()}, {government_name}", user_password
