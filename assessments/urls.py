@@ -12,6 +12,7 @@ urlpatterns = [
     path("assessments/<int:pk>/submit", workflow.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/approve", workflow.assessment_approve_view, name="assessment_approve"),
     path("assessments/<int:pk>/return", workflow.assessment_return_view, name="assessment_return"),
+    path("assessments/<int:pk>/delete", workflow.assessment_delete_view, name="assessment_delete"),
     path(
         "assessments/<int:pk>/criteria/<int:criterion_pk>/history/", views.criterion_history, name="criterion_history"
     ),

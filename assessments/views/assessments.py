@@ -103,6 +103,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit(membership, assessment),
             "is_focal_point": membership is not None and membership.is_focal_point,
             "return_form": ReturnForm(),
+            "events": assessment.events.select_related("actor"),
             "report_url": reverse("report", args=[assessment.pk]),
         },
     )
