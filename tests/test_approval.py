@@ -107,3 +107,11 @@ def test_other_roles_get_403(client, world, submitted, role):
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403
     assert status(world) == "submitted"
+
+
+def test_the_confirmation_works_when_the_submitters_account_is_gone(client, world, submitted, approver):
+    submitted.submitted_by.delete()  # SET_NULL: the assessment stays submitted, without a submitter
+    client.force_login(approver)
+    response = client.get(reverse("assessment_approve", args=[world.assessment.pk]))
+    assert response.status_code == 200
+    assert "Submitted by — on" in response.content.decode()

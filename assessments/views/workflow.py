@@ -62,6 +62,10 @@ def _workflow_action(request, pk, write, done: str, failed: str, **kwargs) -> Ht
     return redirect("assessment_detail", pk=assessment.pk)
 
 
+def person_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "—"
+
+
 def _focal_point_page(request, pk) -> Assessment:
     """A confirmation page: the assessment (404 for strangers), for its focal point only (403 for other roles)."""
     assessment, membership = get_assessment(request, pk)
@@ -90,6 +94,7 @@ def assessment_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/approve_confirm.html", {
         "assessment": assessment,
         "problem": approval_problem(assessment, request.user),
+        "submitter": person_name(assessment.submitted_by),
         "progress": assessment_progress(assessment),
     })
 
