@@ -114,3 +114,19 @@ def test_the_log_is_shown_to_every_reader_and_to_nobody_else(client, world):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_the_row_is_written_in_the_transitions_transaction(world, monkeypatch):
+    """If anything after the row fails, neither the status change nor the row is kept."""
+    from assessments import workflow
+
+    def broken(assessment, event):
+        raise RuntimeError("the mail could not even be prepared")
+
+    monkeypatch.setattr(workflow, "notify_transition", broken)
+    answer_all(world.assessment)
+    with pytest.raises(RuntimeError):
+        assessment_submit(assessment=world.assessment, user=world.focal)
+    world.assessment.refresh_from_db()
+    assert world.assessment.status == "draft"
+    assert events(world.assessment) == []

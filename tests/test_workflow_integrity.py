@@ -201,3 +201,20 @@ def test_a_double_click_on_start_gives_one_assessment_and_a_message_never_a_500(
     pages = [page for _, page in results]
     assert sum("Started the assessment Alphaland 2030" in page for page in pages) == 1
     assert sum("Alphaland already has an assessment for the cycle 2030" in page for page in pages) == 1
+
+
+@pytest.mark.django_db
+def test_a_start_that_loses_to_the_unique_constraint_answers_with_a_message(world, monkeypatch):
+    """Where rows are not locked (SQLite), another start may insert between the check and the insert."""
+    original = Assessment.full_clean
+
+    def competitor_first(self, *args, **kwargs):
+        if not Assessment.objects.filter(government=self.government, cycle=self.cycle).exists():
+            Assessment.objects.create(government=self.government, framework_version=self.framework_version,
+                                      cycle=self.cycle)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assessment, "full_clean", competitor_first)
+    with pytest.raises(AssessmentError, match="Alphaland already has an assessment for the cycle 2030"):
+        workflow.assessment_start(government=world.government, user=world.focal, cycle="2030")
+    # (The competitor's row was written in this same test transaction, so it is rolled back with it.)
