@@ -26,7 +26,9 @@ SUBJECTS = {
 }
 SENTENCES = {
     AssessmentEvent.Action.SUBMIT: gettext_lazy("{actor} submitted the assessment {assessment} for approval."),
-    AssessmentEvent.Action.RETURN: gettext_lazy("{actor} returned the assessment {assessment} to draft with this comment:"),
+    AssessmentEvent.Action.RETURN: gettext_lazy(
+        "{actor} returned the assessment {assessment} to draft with this comment:"
+    ),
     AssessmentEvent.Action.APPROVE: gettext_lazy("{actor} approved the assessment {assessment}. It is now final."),
 }
 

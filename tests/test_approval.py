@@ -1,4 +1,4 @@
-"""Approving: another person than the submitter (four-eyes, HLD_FOUR_EYES), after a confirmation that says it is final."""
+"""Approving: by another person than the submitter (four-eyes, HLD_FOUR_EYES), after a page that says it is final."""
 
 import pytest
 from django.urls import reverse

@@ -41,7 +41,9 @@ def detail_url(assessment, site="http://127.0.0.1:8000"):
 
 
 def test_submit_mail_says_submitted_and_links_to_the_assessment(world, submitted):
-    assert sorted(m.to[0] for m in mail.outbox) == ["contributor@example.org", "focal@example.org", "viewer@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "contributor@example.org", "focal@example.org", "viewer@example.org"
+    ]
     message = mail.outbox[0]
     assert message.subject == "HLD Assess: Alphaland 2026 submitted for approval"
     assert detail_url(submitted) in message.body

@@ -28,7 +28,9 @@ class AssessmentEvent(models.Model):
     government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="assessment_events")
     cycle = models.CharField(max_length=20)
     action = models.CharField(max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
 
@@ -36,7 +38,9 @@ class AssessmentEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = "assessment event"
         constraints = [
-            models.CheckConstraint(condition=~models.Q(action="return", comment=""), name="assessment_event_return_has_comment")
+            models.CheckConstraint(
+                condition=~models.Q(action="return", comment=""), name="assessment_event_return_has_comment"
+            )
         ]
 
     def __str__(self):
