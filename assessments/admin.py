@@ -137,7 +137,7 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
         """Upload a framework file; it becomes a new draft version (framework_transfer.framework_import)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = FrameworkImportForm(request.POST or None, request.FILES or None)
+        form = FrameworkImportForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 result = framework_import(data=form.cleaned_data["file"].read())

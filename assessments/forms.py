@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from .models import Criterion, Response
+from .models.assessment import cycle_validator
 from .workflow import AnswerInput
 
 NOT_APPLICABLE = "na"
@@ -120,7 +121,10 @@ def initial_for(response: Response | None) -> dict:
 
 
 class StartAssessmentForm(forms.Form):
-    cycle = forms.CharField(max_length=20, help_text="The reporting cycle, e.g. 2026.")
+    cycle = forms.CharField(
+        max_length=20, validators=[cycle_validator],
+        help_text="The reporting cycle: a year, e.g. 2026, optionally with a suffix such as 2026-b.",
+    )
     is_origin = forms.BooleanField(label="Country of origin", required=False, initial=True)
     is_transit = forms.BooleanField(label="Country of transit", required=False)
     is_destination = forms.BooleanField(label="Country of destination", required=False, initial=True)

@@ -5,6 +5,7 @@ the plain values of ``scoring`` and returns a ``Report``; the HTML page, the
 PDF and the CSV all render that object and compute nothing themselves.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -140,6 +141,16 @@ class ProgressSection:
 
 
 @dataclass(frozen=True)
+class RecordEntry:
+    """One row of the transition log, as the approval record shows it."""
+
+    action: str
+    actor: str
+    at: datetime
+    comment: str
+
+
+@dataclass(frozen=True)
 class Report:
     assessment_id: int
     revision: int
@@ -168,6 +179,7 @@ class Report:
     submitted: tuple[str, datetime] | None
     approved: tuple[str, datetime] | None
     sources: list[tuple[str, str]] = field(default_factory=list)
+    record: list[RecordEntry] = field(default_factory=list)  # every start, submit, return, approval, oldest first
 
     @property
     def title(self) -> str:
@@ -184,7 +196,12 @@ class Report:
 
     @property
     def file_stem(self) -> str:
-        return f"{self.government}-{self.cycle}-gap-report".replace(" ", "-")
+        return file_stem(self.government, self.cycle, "gap-report")
+
+
+def file_stem(government: str, cycle: str, kind: str) -> str:
+    """A download's name without extension: letters, digits and dashes only (no quote, no line break)."""
+    return re.sub(r"[^\w]+", "-", f"{government}-{cycle}-{kind}").strip("-")
 
 
 def _criteria(version_id: int) -> list[Criterion]:
@@ -356,6 +373,8 @@ def build_report(assessment: Assessment) -> Report:
         rows=list(rows.values()),
         submitted=(_name(assessment.submitted_by), assessment.submitted_at) if assessment.submitted_at else None,
         approved=(_name(assessment.approved_by), assessment.approved_at) if assessment.approved_at else None,
+        record=[RecordEntry(e.get_action_display(), e.actor_name, e.at, e.comment)
+                for e in assessment.events.select_related("actor")],
         sources=sorted({(c.source_file, SOURCES.get(c.source_file, c.source_file)) for c in criteria}
                        | {(s.source_file, SOURCES.get(s.source_file, s.source_file)) for r in rows.values()
                           for s in r.actions + r.support}),

@@ -1,18 +1,28 @@
-"""Writes on assessments: start, save a round table's answers, submit, approve, return (DESIGN §5).
+"""Writes on assessments: start, save a round table's answers, submit, approve, return, delete (DESIGN §5).
 
 Each is a keyword-only function in one transaction that raises an
-``AssessmentError`` with a message a person understands.
+``AssessmentError`` with a message a person understands. Each takes the
+assessment's row lock first and checks its preconditions on the locked row, so
+a concurrent save or transition cannot slip between the check and the write;
+each transition writes a row of the log (``AssessmentEvent``) in the same
+transaction and mails the members after the commit (``notifications.py``).
 """
 
+import logging
 from dataclasses import dataclass
 
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Assessment, Criterion, FrameworkVersion, Government, Membership, Response
+from .models import Assessment, AssessmentEvent, Criterion, FrameworkVersion, Government, Membership, Response
+from .models.assessment import CYCLE_MESSAGE, cycle_validator
 from .models.perspective import describe
+from .notifications import notify_transition
+
+logger = logging.getLogger(__name__)
 
 
 class AssessmentError(Exception):
@@ -130,12 +140,16 @@ def assessment_start(
     ``framework`` names another published or retired version, for an assessment recorded on the version it was
     made with (the demo's 2024 cycle); the pages never pass it.
     """
+    # Lock the government first: two starts (a double click) run one after the other, so the second one sees
+    # the first one's assessment and answers with a message instead of hitting the unique constraint.
+    government = Government.objects.select_for_update().get(pk=government.pk)
     membership = membership_of(user, government)
     if membership is None or not membership.is_focal_point:
         raise NotAllowed("Only the government's focal point can start an assessment.")
-    cycle = cycle.strip()
-    if not cycle:
-        raise AssessmentError("Give the cycle, e.g. 2026.")
+    try:
+        cycle_validator(cycle)
+    except ValidationError as error:
+        raise AssessmentError(CYCLE_MESSAGE) from error
     if not (is_origin or is_transit or is_destination):
         raise AssessmentError("Tick at least one of origin, transit and destination.")
     if framework is not None and framework.is_draft:
@@ -143,9 +157,10 @@ def assessment_start(
     framework = framework or current_framework()
     if framework is None:
         raise AssessmentError("No framework is published yet; ask the secretariat.")
+    already = AssessmentError(f"{government} already has an assessment for the cycle {cycle}.")
     if Assessment.objects.filter(government=government, cycle=cycle).exists():
-        raise AssessmentError(f"{government} already has an assessment for the cycle {cycle}.")
-    assessment = Assessment.objects.create(
+        raise already
+    assessment = Assessment(
         government=government,
         framework_version=framework,
         cycle=cycle,
@@ -154,6 +169,13 @@ def assessment_start(
         is_transit=is_transit,
         is_destination=is_destination,
     )
+    assessment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: SQLite does not lock rows, so the constraint may still speak
+            assessment.save()
+    except IntegrityError as error:
+        raise already from error
+    _log(assessment, user, AssessmentEvent.Action.START, at=assessment.created_at)
     # Criteria that concern none of the declared perspectives start as "not applicable"; respondents may still
     # answer them.
     profile = assessment.perspectives
@@ -219,65 +241,103 @@ def unanswered_criteria(assessment: Assessment) -> list[Criterion]:
     )
 
 
-def _transition(assessment: Assessment, user, *, expected: str, new: str, **fields) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def _lock(assessment: Assessment, user) -> Assessment:
+    """The assessment row, locked until the transaction ends; every precondition is checked on it, not on a copy."""
+    locked = Assessment.objects.select_for_update().select_related("government").get(pk=assessment.pk)
+    _require_focal_point(user, locked)
+    return locked
+
+
+def _require_status(locked: Assessment, expected: str) -> None:
     if locked.status != expected:
         raise AssessmentError(
             f"The assessment is {locked.get_status_display().lower()}, not {Assessment.Status(expected).label.lower()}."
         )
+
+
+def _require_complete(locked: Assessment) -> None:
+    missing = unanswered_criteria(locked)
+    if missing:
+        raise AssessmentIncomplete(missing)
+
+
+def _log(assessment: Assessment, user, action: str, *, at=None, comment: str = "") -> AssessmentEvent:
+    return AssessmentEvent.objects.create(
+        assessment=assessment, government=assessment.government, cycle=assessment.cycle, action=action, actor=user,
+        at=at or timezone.now(), comment=comment,
+    )
+
+
+def _transition(locked: Assessment, user, *, action: str, new: str, stamp: str, comment: str = "") -> Assessment:
+    """Change the status, fill ``<stamp>_by``/``<stamp>_at``, write the row of the log and queue the mail."""
+    now = timezone.now()
     locked.status = new
     locked.revision += 1
-    for name, value in fields.items():
-        setattr(locked, name, value)
+    setattr(locked, f"{stamp}_by", user)
+    setattr(locked, f"{stamp}_at", now)
+    if action == AssessmentEvent.Action.RETURN:
+        locked.return_comment = comment
     locked.save()
-    _notify_members(locked, user)
+    notify_transition(locked, _log(locked, user, action, at=now, comment=comment))
     return locked
 
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
-    _require_focal_point(user, assessment)
-    if assessment.status != Assessment.Status.DRAFT:
-        raise AssessmentError("Only a draft can be submitted.")
-    missing = unanswered_criteria(assessment)
-    if missing:
-        raise AssessmentIncomplete(missing)
+    locked = _lock(assessment, user)
+    _require_status(locked, Assessment.Status.DRAFT)
+    _require_complete(locked)
     return _transition(
-        assessment, user, expected=Assessment.Status.DRAFT, new=Assessment.Status.SUBMITTED,
-        submitted_by=user, submitted_at=timezone.now(),
+        locked, user, action=AssessmentEvent.Action.SUBMIT, new=Assessment.Status.SUBMITTED, stamp="submitted"
     )
+
+
+def _require_approvable(assessment: Assessment, user) -> None:
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise AssessmentError("Only a submitted assessment can be approved; "
+                              f"this one is {assessment.get_status_display().lower()}.")
+    if settings.HLD_FOUR_EYES and assessment.submitted_by_id == user.pk:
+        raise AssessmentError("You submitted this assessment, so another focal point must approve it (four-eyes rule).")
+    _require_complete(assessment)
+
+
+def approval_problem(assessment: Assessment, user) -> str | None:
+    """Why approving would be refused now, for the confirmation page (approving checks again under the lock)."""
+    try:
+        _require_approvable(assessment, user)
+    except AssessmentError as error:
+        return str(error)
+    return None
 
 
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, user) -> Assessment:
-    _require_focal_point(user, assessment)
+    locked = _lock(assessment, user)
+    _require_approvable(locked, user)
     return _transition(
-        assessment, user, expected=Assessment.Status.SUBMITTED, new=Assessment.Status.APPROVED,
-        approved_by=user, approved_at=timezone.now(),
+        locked, user, action=AssessmentEvent.Action.APPROVE, new=Assessment.Status.APPROVED, stamp="approved"
     )
 
 
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user, comment: str) -> Assessment:
-    _require_focal_point(user, assessment)
-    if not comment.strip():
+    locked = _lock(assessment, user)
+    comment = comment.strip()
+    if not comment:
         raise AssessmentError("Say why the assessment goes back to draft: the comment is required.")
+    _require_status(locked, Assessment.Status.SUBMITTED)
     return _transition(
-        assessment, user, expected=Assessment.Status.SUBMITTED, new=Assessment.Status.DRAFT,
-        returned_by=user, returned_at=timezone.now(), return_comment=comment.strip(),
+        locked, user, action=AssessmentEvent.Action.RETURN, new=Assessment.Status.DRAFT, stamp="returned",
+        comment=comment,
     )
 
 
-def _notify_members(assessment: Assessment, actor) -> None:
-    recipients = list(
-        assessment.government.memberships.exclude(user__email="").values_list("user__email", flat=True)
-    )
-    if not recipients:
-        return
-    status = assessment.get_status_display().lower()
-    subject = f"HLD Assess: {assessment} is now {status}"
-    body = f"{actor.get_full_name() or actor.get_username()} changed the status of the assessment {assessment} to {status}."
-    if assessment.status == Assessment.Status.DRAFT and assessment.return_comment:
-        body += f"\n\nComment: {assessment.return_comment}"
-    messages = [(subject, body, None, [email]) for email in recipients]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, user) -> None:
+    """A focal point deletes a draft started by mistake; the log keeps a row that says who deleted it and when."""
+    locked = _lock(assessment, user)
+    if locked.status != Assessment.Status.DRAFT:
+        raise AssessmentError(f"Only a draft can be deleted; this assessment is {locked.get_status_display().lower()}.")
+    _log(locked, user, AssessmentEvent.Action.DELETE)  # its link to the assessment becomes empty with the delete
+    locked.delete()
+    logger.info("Assessment %s (%s %s) deleted by %s", assessment.pk, locked.government, locked.cycle, user.pk)

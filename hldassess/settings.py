@@ -158,6 +158,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hld-assess@localhost")
 
+# Workflow: the person who approves must not be the one who submitted (off only for a one-person trial).
+HLD_FOUR_EYES = env_bool("HLD_FOUR_EYES", default=True)
+# The address people open the application at, for the links in workflow mail (no trailing slash needed).
+HLD_SITE_URL = os.environ.get("HLD_SITE_URL", "http://127.0.0.1:8000")
+
 # The seeds folder holds the source documents that excerpts are checked against.
 SEEDS_DIR = Path(os.environ.get("HLD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 

@@ -18,7 +18,7 @@ from assessments.backup import backed_up_models
 from assessments.models import Assessment, Criterion, Response
 from assessments.reports import build_report
 from assessments.workflow import AnswerInput, assessment_approve, assessment_submit, responses_save
-from tests.factories import make_assessment
+from tests.factories import make_assessment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def filled(world):
     earlier = make_assessment(government=world.government, framework=world.framework, cycle="2024")
     answer(earlier, world.contributor, [0, 1, 2, 3, 4, 2, 1])
     assessment_submit(assessment=earlier, user=world.focal)
-    assessment_approve(assessment=earlier, user=world.focal)
+    assessment_approve(assessment=earlier, user=make_user("approver", government=world.government, role="focal_point"))
     answer(world.assessment, world.contributor, [4, 3, "na", "dk", None, 1, 0, 2])
     # A second save of one answer, so the history has an old and a new value.
     first = Response.objects.filter(assessment=world.assessment).order_by("criterion__code").first()
@@ -112,7 +112,7 @@ def test_round_trip_restores_every_row_and_identical_report_numbers(filled, tmp_
     assert list(Response.history.order_by("history_id").values_list(
         "history_id", "criterion__code", "score", "justification", "history_user__username", "history_type")) == history
     assert {u.username: sorted(u.groups.values_list("name", flat=True)) for u in User.objects.all()} == groups
-    assert Assessment.objects.get(cycle="2024").approved_by.username == "focal"
+    assert Assessment.objects.get(cycle="2024").approved_by.username == "approver"
     assert authenticate(username="root", password="root-pass-1") is not None
     assert LogEntry.objects.get().content_type == ContentType.objects.get_for_model(filled.government)
 

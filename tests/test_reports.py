@@ -97,7 +97,7 @@ def test_progress_against_a_previous_cycle_on_another_framework_version(world):
     new_version = framework_copy(version=world.framework)
     Criterion.objects.filter(version=new_version, code="RT1.01").update(code="RT1.09")  # renumbered in the copy
     framework_publish(version=new_version)
-    current = make_assessment(government=world.government, framework=new_version, cycle="2026b")
+    current = make_assessment(government=world.government, framework=new_version, cycle="2026-b")
     answer(current, "RT1.09", 3)
     answer(current, "RT2.01", 3)
     report = build_report(current)

@@ -30,8 +30,8 @@ def test_seed_demo_prints_random_passwords_without_password_option(capsys):
     call_command("seed_demo")
     lines = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
     users = {cols[0]: cols[1] for cols in lines}
-    assert set(users) == {"demo-focal", "demo-contributor", "demo-viewer", "test-focal", "test-contributor",
-                          "secretariat", "editor", "secretariat-admin"}
+    assert set(users) == {"demo-focal", "demo-head", "demo-contributor", "demo-viewer", "test-focal",
+                          "test-contributor", "secretariat", "editor", "secretariat-admin"}
     assert authenticate(username="demo-contributor", password=users["demo-contributor"]) is not None
 
 

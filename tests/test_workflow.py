@@ -14,7 +14,7 @@ from assessments.workflow import (
     assessment_submit,
     responses_save,
 )
-from tests.factories import answer_all
+from tests.factories import answer_all, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -137,14 +137,15 @@ def test_full_workflow_records_who_and_when_and_notifies_members(world, django_c
     assert sorted(m.to[0] for m in mail.outbox) == [
         "contributor@example.org", "focal@example.org", "viewer@example.org"
     ]
-    assert "now submitted" in mail.outbox[0].subject
+    assert mail.outbox[0].subject.endswith("submitted for approval")
     with django_capture_on_commit_callbacks(execute=True):
         returned = assessment_return(assessment=submitted, user=world.focal, comment="Check RT2 evidence")
     assert (returned.status, returned.return_comment, returned.returned_by) == ("draft", "Check RT2 evidence", world.focal)
     assert "Check RT2 evidence" in mail.outbox[-1].body
     assessment_submit(assessment=returned, user=world.focal)
-    approved = assessment_approve(assessment=returned, user=world.focal)
-    assert (approved.status, approved.approved_by) == ("approved", world.focal)
+    approver = make_user("approver", government=world.government, role="focal_point")  # four-eyes: not the submitter
+    approved = assessment_approve(assessment=returned, user=approver)
+    assert (approved.status, approved.approved_by) == ("approved", approver)
     assert approved.revision == 4
 
 
@@ -156,7 +157,7 @@ def test_return_needs_a_comment(world):
 
 
 def test_approve_refuses_a_draft(world):
-    with pytest.raises(AssessmentError, match="is draft, not submitted"):
+    with pytest.raises(AssessmentError, match="Only a submitted assessment can be approved; this one is draft"):
         assessment_approve(assessment=world.assessment, user=world.focal)
 
 
@@ -176,7 +177,8 @@ def test_submitted_is_read_only_for_contributors_but_not_the_focal_point(world):
 def test_approved_assessment_is_immutable_at_the_model_layer(world):
     answer_all(world.assessment)
     assessment_submit(assessment=world.assessment, user=world.focal)
-    approved = assessment_approve(assessment=world.assessment, user=world.focal)
+    approver = make_user("approver", government=world.government, role="focal_point")
+    approved = assessment_approve(assessment=world.assessment, user=approver)
     response = approved.responses.first()
     response.score = 0
     with pytest.raises(AssessmentLocked):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_report_files'),
+        ('assessments', '0007_assessment_events_and_cycle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -58,3 +58,7 @@ from .people import (  # noqa: E402
 )
 
 __all__ += ["SECRETARIAT_ADMIN_GROUP", "Invitation", "MembershipChange", "is_secretariat_admin"]
+
+from .event import AssessmentEvent  # noqa: E402
+
+__all__ += ["AssessmentEvent"]

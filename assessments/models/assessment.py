@@ -14,6 +14,12 @@ from .framework import Criterion, FrameworkVersion
 
 SECRETARIAT_GROUP = "Secretariat"
 
+# A year of this century, optionally a short lowercase suffix: "2026", "2026-b". \A and \Z (not ^ and $, which
+# let a trailing newline through in Python) mean the same in Python, SQLite's REGEXP and PostgreSQL.
+CYCLE_PATTERN = r"\A20[0-9]{2}(-[a-z0-9]{1,8})?\Z"
+CYCLE_MESSAGE = "Give the cycle as a four-digit year from 2000 to 2099, optionally with a suffix such as 2026-b."
+cycle_validator = RegexValidator(CYCLE_PATTERN, CYCLE_MESSAGE, code="cycle")
+
 
 class AssessmentLocked(Exception):
     """A write on an approved assessment; the message is for people."""
@@ -103,7 +109,7 @@ class Assessment(models.Model):
 
     government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="assessments")
     framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="assessments")
-    cycle = models.CharField(max_length=20, help_text="e.g. 2026")
+    cycle = models.CharField(max_length=20, validators=[cycle_validator], help_text="e.g. 2026 or 2026-b")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Bumped by every change of a response or of the status: a report is cached per revision.
     revision = models.PositiveIntegerField(default=0)
@@ -133,7 +139,8 @@ class Assessment(models.Model):
         ordering = ["government", "-cycle"]
         verbose_name = "assessment"
         constraints = [
-            models.UniqueConstraint(fields=["government", "cycle"], name="assessment_one_per_government_and_cycle")
+            models.UniqueConstraint(fields=["government", "cycle"], name="assessment_one_per_government_and_cycle"),
+            models.CheckConstraint(condition=models.Q(cycle__regex=CYCLE_PATTERN), name="assessment_cycle_year_and_suffix"),
         ]
 
     def __str__(self):

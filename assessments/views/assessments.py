@@ -1,4 +1,4 @@
-"""Pages of an assessment: home, overview, questionnaire per round table, workflow, history.
+"""Pages of an assessment: home, overview, questionnaire per round table, history (workflow pages: workflow.py).
 
 Every look-up of a government's data goes through ``for_user``: an assessment
 that the user may not read is not found (404), never fetched and then checked.
@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from ..forms import ResponseForm, ReturnForm, StartAssessmentForm
 from ..models import (
@@ -32,13 +31,8 @@ from ..models import (
 from ..progress import assessment_progress
 from ..workflow import (
     AssessmentError,
-    AssessmentIncomplete,
     EditConflict,
     NotAllowed,
-    assessment_approve,
-    assessment_return,
-    assessment_start,
-    assessment_submit,
     can_edit,
     membership_of,
     responses_save,
@@ -104,26 +98,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def assessment_start_view(request: HttpRequest, government_pk: int) -> HttpResponse:
-    government = get_object_or_404(Government.objects.filter(memberships__user=request.user), pk=government_pk)
-    form = StartAssessmentForm(request.POST, prefix=f"g{government.pk}")
-    if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"The assessment was not started: {errors}")
-        return redirect("home")
-    try:
-        assessment = assessment_start(government=government, user=request.user, **form.cleaned_data)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except AssessmentError as error:
-        messages.error(request, str(error))
-        return redirect("home")
-    messages.success(request, f"Started the assessment {assessment}.")
-    return redirect("assessment_detail", pk=assessment.pk)
-
-
-@login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, membership = get_assessment(request, pk)
     progress = assessment_progress(assessment)
@@ -142,6 +116,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit(membership, assessment),
             "is_focal_point": membership is not None and membership.is_focal_point,
             "return_form": ReturnForm(),
+            "events": assessment.events.select_related("actor"),
             "report_url": reverse("report", args=[assessment.pk]),
         },
     )
@@ -243,44 +218,6 @@ def _questionnaire_forms(request, assessment, round_table, editable):
         {"theme": theme, "items": [(c, forms[c.pk], responses.get(c.pk), conflicts.get(c.pk)) for c in theme.criteria.all()]}
         for theme in themes
     ]
-
-
-def _workflow_action(request, pk, write, done, **kwargs):
-    assessment, _ = get_assessment(request, pk)
-    try:
-        write(assessment=assessment, user=request.user, **kwargs)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except AssessmentIncomplete as error:
-        messages.error(request, f"Not submitted: {error}")
-    except AssessmentError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
-    return redirect("assessment_detail", pk=assessment.pk)
-
-
-@login_required
-@require_POST
-def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_action(request, pk, assessment_submit, "Submitted for approval.")
-
-
-@login_required
-@require_POST
-def assessment_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_action(request, pk, assessment_approve, "Approved. The assessment is now final.")
-
-
-@login_required
-@require_POST
-def assessment_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        get_assessment(request, pk)  # a stranger still gets 404, not a message
-        messages.error(request, "Not returned: say why the assessment goes back to draft (at most 2000 characters).")
-        return redirect("assessment_detail", pk=pk)
-    return _workflow_action(request, pk, assessment_return, "Returned to draft.", comment=form.cleaned_data["comment"])
 
 
 HISTORY_FIELDS = [

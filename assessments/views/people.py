@@ -78,7 +78,7 @@ def government_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def government_create_view(request: HttpRequest) -> HttpResponse:
     _require_secretariat_admin(request)
-    form = GovernmentForm(request.POST or None)
+    form = GovernmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             government = government_create(by=request.user, **form.cleaned_data)
@@ -94,7 +94,7 @@ def government_create_view(request: HttpRequest) -> HttpResponse:
 def government_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_secretariat_admin(request)
     government = get_object_or_404(Government, pk=pk)
-    form = GovernmentForm(request.POST or None, instance=government)
+    form = GovernmentForm(request.POST if request.method == "POST" else None, instance=government)
     if request.method == "POST" and form.is_valid():
         try:
             government_update(by=request.user, government=government, **form.cleaned_data)
@@ -241,7 +241,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     signed_in = request.user.is_authenticated
     form = None
     if not signed_in and account is None:
-        form = NewAccountForm(request.POST or None, email=invitation.email)
+        form = NewAccountForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and (signed_in or (form is not None and form.is_valid())):
         try:
             user = invitation_accept(token=token, user=request.user if signed_in else None,
@@ -275,7 +275,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = AccountForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name,
+    form = AccountForm(request.POST if request.method == "POST" else None, initial={"first_name": user.first_name, "last_name": user.last_name,
                                                       "email": user.email})
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ..charts import report_charts
 from ..csv_safety import safe_cell
 from ..pdf import stored_report_pdf
-from ..reports import build_report
+from ..reports import build_report, file_stem
 from .assessments import get_assessment, page_cache_key
 
 CSV_COLUMNS = [
@@ -39,8 +40,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
     pdf, _rendered = stored_report_pdf(assessment)
     response = HttpResponse(pdf, content_type="application/pdf")
-    stem = f"{assessment.government.name}-{assessment.cycle}-gap-report".replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    stem = file_stem(assessment.government.name, assessment.cycle, "gap-report")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{stem}.pdf")
     return response
 
 
@@ -49,7 +50,8 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
     data = build_report(assessment)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{data.file_stem.replace("gap-report", "responses")}.csv"'
+    stem = file_stem(data.government, data.cycle, "responses")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{stem}.csv")
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in data.rows:

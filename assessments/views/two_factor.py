@@ -61,7 +61,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     if authenticator_for(user) is not None and not user.is_verified():
         return redirect("two_factor_verify")  # replacing an app needs the current one first
     device = pending_authenticator(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if authenticator_confirm(device=device, code=form.cleaned_data["code"]):
             otp_login(request, device)
@@ -115,7 +115,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified() or authenticator_for(user) is None:
         return redirect(_next(request))
     credentials = {"username": user.get_username()}
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if AxesProxyHandler.is_locked(request, credentials):
             logout(request)

@@ -8,6 +8,7 @@ run with ``-s`` or ``-rP`` to see them.
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from assessments.models import Assessment
 from tests.e2e.helpers import axe, blocking, describe, round_table_criteria
 
 pytestmark = pytest.mark.browser
@@ -86,6 +87,10 @@ def test_every_page_a_user_reaches_has_no_serious_or_critical_axe_violation(demo
     focal.get_by_role("button", name="Submit for approval").click()
     focal.get_by_text("Not submitted").wait_for()
     results["overview, refused submission"] = axe(focal, axe_js)
+    check_pages(focal, axe_js, [("delete confirmation (draft)", f"/assessments/{draft.pk}/delete")], results)
+    Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.SUBMITTED)  # its answers do not matter here
+    check_pages(focal, axe_js, [("overview (submitted)", f"/assessments/{draft.pk}/"),
+                                ("approve confirmation", f"/assessments/{draft.pk}/approve")], results)
 
     summary = "\n".join(
         f"{name:<42} {len(v):>2} violation(s), {len(blocking(v))} blocking" for name, v in results.items()

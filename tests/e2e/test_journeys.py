@@ -151,7 +151,7 @@ def test_progress_and_overview_reflect_the_answers(demo, sign_in):
     )
 
 
-# --- 3. The focal point submits (refused while incomplete), approves; then it is read-only ------------
+# --- 3. The focal point submits (refused while incomplete), another approves; then it is read-only ------
 
 
 def test_focal_point_submits_once_complete_and_approves_then_the_questionnaire_is_read_only(demo, sign_in):
@@ -182,7 +182,15 @@ def test_focal_point_submits_once_complete_and_approves_then_the_questionnaire_i
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("status")).to_have_text("Submitted for approval.")
     expect(page.locator("main .badge").first).to_have_text("Submitted")
-    page.get_by_role("button", name="Approve (final)").click()
+    # Four-eyes: the submitter is told that another focal point must approve.
+    page.get_by_role("link", name="Approve…").click()
+    expect(page.get_by_role("alert")).to_contain_text("another focal point must approve it")
+    expect(page.get_by_role("button", name=re.compile("Approve"))).to_have_count(0)
+    page = sign_in("demo-head")
+    page.get_by_role("link", name="Demoland 2026").click()
+    page.get_by_role("link", name="Approve…").click()
+    expect(page.get_by_text("Approving is final and cannot be undone.")).to_be_visible()
+    page.get_by_role("button", name="Approve — this is final").click()
     expect(page.get_by_role("status")).to_have_text("Approved. The assessment is now final.")
     expect(page.locator("main .badge").first).to_have_text("Approved")
     expect(page.get_by_role("button", name=re.compile("Submit|Approve|Return"))).to_have_count(0)

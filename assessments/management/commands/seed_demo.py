@@ -25,6 +25,8 @@ GOVERNMENTS = [("Demoland", "XDM", Government.Region.AFRICA), ("Testland", "XTL"
 USERS = [
     # username, full name, government, role
     ("demo-focal", "Amina Demo (focal point)", "Demoland", Membership.Role.FOCAL_POINT),
+    # A second focal point: the four-eyes rule (HLD_FOUR_EYES) needs someone other than the submitter to approve.
+    ("demo-head", "Jonas Demo (focal point, approves)", "Demoland", Membership.Role.FOCAL_POINT),
     ("demo-contributor", "Kofi Demo (contributor)", "Demoland", Membership.Role.CONTRIBUTOR),
     ("demo-viewer", "Lena Demo (viewer)", "Demoland", Membership.Role.VIEWER),
     ("test-focal", "Tomas Test (focal point)", "Testland", Membership.Role.FOCAL_POINT),
@@ -109,7 +111,7 @@ class Command(BaseCommand):
             answers = [self._answer(rng, c, baseline[c.pk], full=True) for c in earlier_criteria]
             responses_save(assessment=earlier, user=contributor, answers=answers)
             assessment_submit(assessment=earlier, user=focal)
-            assessment_approve(assessment=earlier, user=focal)
+            assessment_approve(assessment=earlier, user=users["demo-head"])
         if not Assessment.objects.filter(government=government, cycle="2026").exists():
             criteria = list(current_version.criteria.select_related("theme__round_table").order_by("code"))
             transit = any("transit" in c.perspectives for c in criteria)  # Demoland is also a transit country
