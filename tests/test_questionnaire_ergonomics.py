@@ -76,7 +76,7 @@ def test_a_save_button_is_in_the_side_navigation_which_stays_in_view(world, sett
     client, url, _ = setup_page(world)
     page = client.get(url).content.decode()
     nav = re.search(r'<nav aria-label="Round tables" class="[^"]*rt-nav.*?</nav>', page, re.S).group(0)
-    assert re.search(r'<button type="submit" form="questionnaire-form"[^>]*>Save</button>', nav)
+    assert re.search(r'<button type="submit" form="questionnaire-form"[^>]*>Save answers</button>', nav)
     assert 'id="questionnaire-form"' in page
     css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
     assert re.search(r"\.rt-nav[^{]*\{[^}]*position:\s*sticky", css)
