@@ -186,6 +186,8 @@ def _questionnaire_page(request, assessment, round_table, editable, restored: Qu
     if data is not None:
         for form in forms.values():
             form.is_valid()
+    for criterion_id in conflicts:  # just shown: the choice is asked for, not yet missing
+        forms[criterion_id].errors.pop("resolve", None)
     sections = [
         {"theme": theme,
          "items": [(c, forms[c.pk], responses.get(c.pk), conflicts.get(c.pk)) for c in theme.criteria.all()]}
