@@ -264,10 +264,9 @@ def _error_entries(criterion, form) -> list[dict]:
 
 def _warn_about_missing_evidence(request, assessment, round_table) -> None:
     """Level 3 and 4 are expected to cite evidence: saved anyway, with a visible reminder."""
-    codes = list(
-        assessment.responses.filter(criterion__theme__round_table=round_table, score__gte=3, evidence="",
-                                    evidence_url="").order_by("criterion__code").values_list("criterion__code", flat=True)
-    )
+    unevidenced = assessment.responses.filter(criterion__theme__round_table=round_table, score__gte=3, evidence="",
+                                              evidence_url="")
+    codes = list(unevidenced.order_by("criterion__code").values_list("criterion__code", flat=True))
     if codes:
         messages.warning(request, _("%(codes)s: level 3 or 4 without evidence. Saved anyway; add the instrument, date "
                                     "and reference when you have them.") % {"codes": ", ".join(codes)})
