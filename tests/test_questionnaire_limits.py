@@ -89,3 +89,13 @@ def test_a_page_of_150_criteria_can_be_saved(client, db):
     response = client.post(url, data)
     assert response.status_code == 302
     assert assessment.responses.count() == 150
+
+
+def test_the_upload_field_limit_follows_the_form(settings):
+    """Adding a field to the criterion form must not silently lower the largest page that can be saved."""
+    from assessments.forms import ResponseForm
+
+    assert len(ResponseForm.base_fields) <= settings.QUESTIONNAIRE_FIELDS_PER_CRITERION
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= (
+        settings.QUESTIONNAIRE_FIELDS_PER_CRITERION * settings.HLD_MAX_CRITERIA_PER_PAGE + 3  # csrf, resume, next
+    )

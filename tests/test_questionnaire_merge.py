@@ -203,3 +203,38 @@ def test_save_locks_the_assessment_row_before_anything_else(world):
                        answers=[AnswerInput(criterion_id=first.pk, base_edit_count=0, score=2)])
     statements = [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith("SELECT")]
     assert '"assessments_assessment"' in statements[0] and statements[0].rstrip().endswith("FOR UPDATE")
+
+
+@pytest.mark.skipif("not connection.features.has_select_for_update", reason="SQLite locks the database, not rows")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_waits_for_a_submit_sees_the_submitted_status(world):
+    """The focal point submits while a contributor's save is on its way: the save waits for the lock, then refuses."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    first = page_criteria(world)[0]
+    stale = Assessment.objects.get(pk=world.assessment.pk)  # what the contributor's request read: a draft
+    holding = threading.Event()
+
+    def submit():
+        try:
+            with transaction.atomic():
+                Assessment.objects.select_for_update().get(pk=stale.pk)
+                Assessment.objects.filter(pk=stale.pk).update(status="submitted")
+                holding.set()
+                time.sleep(0.5)  # the save below is now waiting for this row
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=submit)
+    thread.start()
+    assert holding.wait(5)
+    try:
+        with pytest.raises(NotAllowed):
+            responses_save(assessment=stale, user=world.contributor,
+                           answers=[AnswerInput(criterion_id=first.pk, base_edit_count=0, score=2)])
+    finally:
+        thread.join()
+    assert not Response.objects.exists()
