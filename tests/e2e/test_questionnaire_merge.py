@@ -1,4 +1,5 @@
-"""The conflict screen and the error summary (issue 10), keyboard only and axe clean; long text is not cut.
+"""The conflict screen and the error summary (issue 10), keyboard only and axe clean; long text is not cut;
+typed answers survive an expired session.
 
 Every key press must leave a visible focus on screen (tests/e2e/helpers.py); axe-core must report no
 serious or critical violation on the conflict screen and on the page with the error summary.
@@ -123,3 +124,29 @@ def test_a_long_paste_is_not_cut_but_counted_and_refused(demo, sign_in):
     expect(page.get_by_role("status")).to_contain_text("Nothing was saved")
     expect(page.locator(".error-summary")).to_contain_text("at most 5000 characters (it has 6000)")
     assert len(page.locator(f"#id_c{criterion.pk}-evidence").input_value()) == 6000
+
+
+def test_typed_answers_survive_an_expired_session(demo, sign_in):
+    """The session ends while the page is open (CSRF cookie intact, as in a real browser): nothing typed is lost."""
+    from django.contrib.sessions.models import Session
+
+    criterion = round_table_criteria(demo.draft, 1)[0]
+    page = sign_in("demo-contributor")
+    page.goto(f"/assessments/{demo.draft.pk}/round-tables/1/")
+    page.locator(f"#id_c{criterion.pk}-evidence").fill("Typed just before the session ended.")
+    Session.objects.all().delete()  # expired on the server
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to HLD Assess")
+    expect(page.get_by_role("status")).to_contain_text("Your session had ended")
+    page.get_by_label("Username").fill("demo-contributor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Round table 1:")
+    expect(page.get_by_role("status")).to_contain_text("not saved yet")
+    expect(page.locator(f"#id_c{criterion.pk}-evidence")).to_have_value("Typed just before the session ended.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Saved RT1: 1 answer(s) changed.")
+    assert Response.objects.get(assessment=demo.draft, criterion=criterion).evidence == (
+        "Typed just before the session ended.")
