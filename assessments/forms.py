@@ -2,26 +2,40 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion, Response
 from .models.assessment import cycle_validator
-from .workflow import AnswerInput
+from .workflow import AnswerInput, answer_digest, response_values
 
 NOT_APPLICABLE = "na"
 DONT_KNOW = "dk"
+KEEP_MINE = "mine"
+TAKE_THEIRS = "theirs"
+# Text fields with a limit: each shows it as maxlength and a counter (static/js/questionnaire.js).
+LIMITED_FIELDS = ("justification", "evidence", "evidence_url", "lead_institution")
+
+
+class LimitedText(forms.CharField):
+    """Text whose line breaks count once, as the browser counts them (it sends CR LF)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class ResponseForm(forms.Form):
     """One criterion's answer: its five level descriptors as the choices, or not applicable / don't know."""
 
     answer = forms.ChoiceField(widget=forms.RadioSelect, required=False)
-    justification = forms.CharField(
+    justification = LimitedText(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
         help_text="Why this level; required for not applicable and don't know.",
     )
-    evidence = forms.CharField(
+    evidence = LimitedText(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
@@ -30,7 +44,7 @@ class ResponseForm(forms.Form):
     evidence_url = forms.URLField(
         label="Evidence link",
         required=False,
-        max_length=500,
+        max_length=Response._meta.get_field("evidence_url").max_length,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"], code="web_address",
                                  message="Enter a web address starting with http:// or https://.")],
@@ -38,6 +52,14 @@ class ResponseForm(forms.Form):
     confidence = forms.ChoiceField(choices=Response.Confidence.choices, initial=Response.Confidence.SELF_DECLARED)
     lead_institution = forms.CharField(max_length=200, required=False)
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    # What the page was opened with (answer_digest), so that a save writes only what the person changed.
+    opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Only on the conflict screen: the person keeps their version or takes the other person's.
+    in_conflict = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    resolve = forms.ChoiceField(
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}), required=False,
+        choices=[(KEEP_MINE, _("Keep my version")), (TAKE_THEIRS, _("Take their version"))],
+    )
 
     def __init__(self, *args, criterion: Criterion, response: Response | None = None, read_only=False, **kwargs):
         self.criterion = criterion
@@ -48,8 +70,17 @@ class ResponseForm(forms.Form):
         self.fields["answer"].label = f"Your answer for {criterion.code}"
         self.fields["answer"].choices = [
             (str(d.level), f"Level {d.level} – {d.label}: {d.text}") for d in criterion.descriptors.all()
-        ] + [(NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know")]
-        if read_only:
+        ] + [(NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know"),
+             ("", _("No answer yet (choose this to clear a level chosen by mistake)"))]
+        for name in LIMITED_FIELDS:
+            self._show_limit(self.fields[name], f"id_{self.add_prefix(name)}")
+        if read_only == "copy":  # refused input shown to copy: text stays selectable, choices are fixed
+            for field in self.fields.values():
+                if isinstance(field.widget, (forms.Textarea, forms.TextInput, forms.URLInput)):
+                    field.widget.attrs["readonly"] = True
+                else:
+                    field.disabled = True
+        elif read_only:
             for field in self.fields.values():
                 field.disabled = True
         self.helper = FormHelper()
@@ -69,7 +100,17 @@ class ResponseForm(forms.Form):
                 css_class="row",
             ),
             "base",
+            "opened",
+            "in_conflict",
         )
+
+    @staticmethod
+    def _show_limit(field, field_id):
+        """The limit as maxlength and a counter that reads "Up to N characters" until the script counts."""
+        field.widget.attrs.update({"data-counter": f"{field_id}-count"})
+        counter = format_html('<span class="char-count" id="{}-count">{}</span>', field_id,
+                              _("Up to {limit} characters.").format(limit=f"{field.max_length:,}"))
+        field.help_text = format_html("{} {}", field.help_text, counter) if field.help_text else counter
 
     def clean(self):
         data = super().clean()
@@ -77,6 +118,8 @@ class ResponseForm(forms.Form):
         if answer in (NOT_APPLICABLE, DONT_KNOW) and not (data.get("justification") or "").strip():
             label = "Not applicable" if answer == NOT_APPLICABLE else "Don't know"
             self.add_error("justification", f"{label} needs a justification: say why.")
+        if data.get("in_conflict") and not data.get("resolve"):
+            self.add_error("resolve", _("Choose whether to keep your version or take theirs."))
         return data
 
     def to_input(self) -> AnswerInput:
@@ -93,6 +136,8 @@ class ResponseForm(forms.Form):
             evidence_url=data.get("evidence_url", ""),
             confidence=data.get("confidence") or Response.Confidence.SELF_DECLARED,
             lead_institution=data.get("lead_institution", "").strip(),
+            opened=data.get("opened") or None,
+            keep_current=data.get("resolve") == TAKE_THEIRS,
         )
 
 
@@ -107,9 +152,11 @@ def answer_code(response: Response | None) -> str:
 
 
 def initial_for(response: Response | None) -> dict:
+    opened = answer_digest(response_values(response))
     if response is None:
-        return {"base": 0, "confidence": Response.Confidence.SELF_DECLARED}
+        return {"base": 0, "confidence": Response.Confidence.SELF_DECLARED, "opened": opened}
     return {
+        "opened": opened,
         "answer": answer_code(response),
         "justification": response.justification,
         "evidence": response.evidence,

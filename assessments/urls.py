@@ -1,14 +1,14 @@
 from django.urls import include, path
 
 from .views import assessments as views
-from .views import people, reports, two_factor, workflow
+from .views import people, questionnaire, reports, two_factor, workflow
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("governments/<int:government_pk>/assessments/start", workflow.assessment_start_view, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
-    path("assessments/<int:pk>/round-tables/<int:number>/", views.questionnaire, name="questionnaire"),
+    path("assessments/<int:pk>/round-tables/<int:number>/", questionnaire.questionnaire, name="questionnaire"),
     path("assessments/<int:pk>/submit", workflow.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/approve", workflow.assessment_approve_view, name="assessment_approve"),
     path("assessments/<int:pk>/return", workflow.assessment_return_view, name="assessment_return"),

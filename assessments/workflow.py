@@ -8,6 +8,8 @@ each transition writes a row of the log (``AssessmentEvent``) in the same
 transaction and mails the members after the commit (``notifications.py``).
 """
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 
@@ -40,20 +42,27 @@ class AssessmentIncomplete(AssessmentError):
 
 
 class EditConflict(AssessmentError):
-    """Someone else saved some of these criteria after the page was opened."""
+    """Someone else changed a criterion that this person changed too, after the page was opened."""
 
     def __init__(self, conflicts: list[Response]):
         self.conflicts = conflicts
         codes = ", ".join(r.criterion.code for r in conflicts)
         super().__init__(
-            f"Nothing was saved: {codes} changed since you opened this page. "
-            "Their current values are shown below; your input is kept. Save again to overwrite them."
+            f"Nothing was saved: {codes} changed since you opened this page, and you changed it too. "
+            "Both versions are shown below: for each, keep yours or take theirs, then save again. "
+            "Your other changes are kept in the form."
         )
 
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """One criterion's answer as entered on a questionnaire page."""
+    """One criterion's answer as entered on a questionnaire page.
+
+    ``opened`` is the ``answer_digest`` of the values the page was opened with: a save writes the
+    criterion only if the person changed it, and refuses only if someone else changed it too.
+    Without it (scripts, fixtures), ``base_edit_count`` tells whether someone saved since.
+    ``keep_current`` is the person's choice to take the other version after a conflict.
+    """
 
     criterion_id: int
     base_edit_count: int
@@ -65,6 +74,8 @@ class AnswerInput:
     evidence_url: str = ""
     confidence: str = Response.Confidence.SELF_DECLARED
     lead_institution: str = ""
+    opened: str | None = None
+    keep_current: bool = False
 
     def values(self) -> tuple:
         return (
@@ -95,6 +106,25 @@ def response_values(response: Response | None) -> tuple:
     if response is None:
         return AnswerInput(criterion_id=0, base_edit_count=0).values()
     return tuple(getattr(response, name) for name in ANSWER_FIELDS)
+
+
+def _comparable(values: tuple) -> tuple:
+    # Browsers send a textarea's line breaks as CR LF: the same text, not a change.
+    return tuple(v.replace("\r\n", "\n") if isinstance(v, str) else v for v in values)
+
+
+def answer_digest(values: tuple) -> str:
+    """A short fingerprint of one criterion's values, carried by the page to tell what the person changed."""
+    return hashlib.sha256(json.dumps(_comparable(values)).encode()).hexdigest()[:32]
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return _comparable(a) == _comparable(b)
+
+
+def changed_by_person(answer: AnswerInput) -> bool:
+    """Whether the person changed this criterion on their page (always, for a caller that did not say)."""
+    return answer.opened is None or answer_digest(answer.values()) != answer.opened
 
 
 def membership_of(user, government: Government) -> Membership | None:
@@ -193,10 +223,14 @@ def assessment_start(
 
 @transaction.atomic
 def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput]) -> int:
-    """Save a page of answers completely or not at all; refuse to overwrite changes made since it was opened.
+    """Save what the person changed on a page, completely or not at all (merge, never overwrite).
 
-    Returns the number of responses that changed.
+    A criterion the person did not change is never written, whatever it holds now. A criterion
+    they changed that someone else changed too since the page was opened is a conflict: nothing
+    is saved and the person chooses (``keep_current`` takes theirs). Returns the number of
+    responses written.
     """
+    # The row lock first: a submit waits for this save, and this save sees the status it leaves.
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not can_edit(membership_of(user, assessment.government), assessment):
         raise NotAllowed(f"You cannot change this assessment while it is {assessment.get_status_display().lower()}.")
@@ -211,12 +245,17 @@ def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput]) 
             criterion_id__in=criteria_ids
         )
     }
-    changed = [a for a in answers if a.values() != response_values(current.get(a.criterion_id))]
-    conflicts = [
-        current[a.criterion_id]
-        for a in changed
-        if a.criterion_id in current and current[a.criterion_id].edit_count != a.base_edit_count
-    ]
+    changed, conflicts = [], []
+    for answer in answers:
+        response = current.get(answer.criterion_id)
+        now = response_values(response)
+        if answer.keep_current or not changed_by_person(answer) or _same(answer.values(), now):
+            continue
+        if answer.opened is None:
+            theirs_changed = response is not None and response.edit_count != answer.base_edit_count
+        else:
+            theirs_changed = response is not None and answer_digest(now) != answer.opened
+        (conflicts if theirs_changed else changed).append(response if theirs_changed else answer)
     if conflicts:
         raise EditConflict(conflicts)
 

@@ -134,6 +134,13 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# A questionnaire page posts ten fields per criterion (assessments.forms.ResponseForm); Django's default
+# of 1,000 fields would refuse a round table of more than 99 criteria. The largest round table of
+# HLD 2013 has 20; HLD_MAX_CRITERIA_PER_PAGE (default 250) leaves room for much larger frameworks.
+QUESTIONNAIRE_FIELDS_PER_CRITERION = 10
+HLD_MAX_CRITERIA_PER_PAGE = env_int("HLD_MAX_CRITERIA_PER_PAGE", 250)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = QUESTIONNAIRE_FIELDS_PER_CRITERION * HLD_MAX_CRITERIA_PER_PAGE + 100
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"

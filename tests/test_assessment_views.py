@@ -169,7 +169,7 @@ def test_answers_are_kept_and_shown_again(client, world):
     assert "Pilot in two provinces" in page
     assert re.search(rf'name="c{criteria[0].pk}-answer" value="2"[^>]*checked', page)
     assert re.search(rf'name="c{criteria[1].pk}-answer" value="na"[^>]*checked', page)
-    assert not re.search(rf'name="c{criteria[3].pk}-answer" value="[^"]*"[^>]*checked', page)
+    assert not re.search(rf'name="c{criteria[3].pk}-answer" value="[^"]+"[^>]*checked', page)  # "No answer yet"
 
 
 @pytest.mark.parametrize("answer", ["na", "dk"])
@@ -267,7 +267,10 @@ def test_approved_assessment_is_read_only_in_every_view(client, world):
     assert "does not allow changes" in page
     assert "disabled" in page
     criteria = page_criteria(world)
-    assert client.post(urls(world)["questionnaire"], page_data(criteria, {criteria[0]: {"answer": "0"}})).status_code == 403
+    # Refused, the input shown read-only to copy (issue 10), never saved.
+    refused = client.post(urls(world)["questionnaire"], page_data(criteria, {criteria[0]: {"answer": "0"}}))
+    assert refused.status_code == 409
+    assert "Not saved: the assessment was approved" in refused.content.decode()
     response = client.post(reverse("assessment_return", args=[world.assessment.pk]), {"comment": "reopen"}, follow=True)
     assert "is approved, not submitted" in response.content.decode()
     assert set(Response.objects.values_list("score", flat=True)) == {2}

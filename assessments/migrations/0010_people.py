@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_assessment_events_and_cycle'),
+        ('assessments', '0008_evidence_link_2000'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

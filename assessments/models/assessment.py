@@ -192,7 +192,7 @@ class Response(models.Model):
     dont_know = models.BooleanField("don't know", default=False)
     justification = models.TextField(blank=True, max_length=TEXT_LIMIT)
     evidence = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text="Instrument, date, reference, body.")
-    evidence_url = models.URLField("evidence link", blank=True, max_length=500)
+    evidence_url = models.URLField("evidence link", blank=True, max_length=2000)
     confidence = models.CharField(max_length=16, choices=Confidence.choices, default=Confidence.SELF_DECLARED)
     lead_institution = models.CharField(max_length=200, blank=True)
     # Counts saves, so that a page opened before someone else's save can tell (no lost updates).
