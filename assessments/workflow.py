@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import documents
 from .models import Assessment, Criterion, FrameworkVersion, Government, Membership, Response
 
 
@@ -234,6 +235,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     missing = unanswered_criteria(assessment)
     if missing:
         raise AssessmentIncomplete(missing)
+    transaction.on_commit(lambda: documents.queue_all(assessment), robust=True)  # readers never wait for them
     return _transition(
         assessment, user, expected=Assessment.Status.DRAFT, new=Assessment.Status.SUBMITTED,
         submitted_by=user, submitted_at=timezone.now(),
@@ -243,6 +245,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     _require_focal_point(user, assessment)
+    transaction.on_commit(lambda: documents.queue_all(assessment), robust=True)  # readers never wait for them
     return _transition(
         assessment, user, expected=Assessment.Status.SUBMITTED, new=Assessment.Status.APPROVED,
         approved_by=user, approved_at=timezone.now(),
