@@ -37,7 +37,8 @@ from .models import Assessment, FrameworkVersion, Government
 FORMAT = "hldassess-backup"
 VERSION = 1
 # Not backed up: made by ``migrate`` (content types, permissions), or not data (sessions, sign-in
-# attempts, stored documents and the queue of their renders). Matched by app label ("axes") or model label ("auth.permission").
+# attempts, stored documents and the queue of their renders). Matched by app label ("axes") or model
+# label ("auth.permission").
 EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "assessments.reportfile", "django_tasks_db"}
 
 

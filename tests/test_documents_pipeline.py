@@ -33,8 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def kinds() -> list[str]:
-    from assessments.documents import KINDS  # imported lazily so that this file also runs on code without it
-
+    try:
+        from assessments.documents import KINDS
+    except ImportError:  # the code before the pipeline, which had the full report only (to see these tests fail)
+        return ["full"]
     return list(KINDS)
 
 
