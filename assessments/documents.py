@@ -179,6 +179,15 @@ def document_retry(*, assessment: Assessment, kind: str, language: str = "en") -
     return document
 
 
+def queue_ahead(document: ReportFile) -> int:
+    """How many documents (of any government: only a count is shown) a queued one waits behind."""
+    if document.status != ReportFile.Status.QUEUED:
+        return 0
+    return ReportFile.objects.filter(
+        status__in=[ReportFile.Status.QUEUED, ReportFile.Status.RENDERING], created_at__lt=document.created_at
+    ).count()
+
+
 def open_stored(document: ReportFile):
     """The ready document's file, opened for reading; None (and the row forgotten) if storage lost it."""
     try:

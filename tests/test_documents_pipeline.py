@@ -318,6 +318,18 @@ def test_the_page_shows_the_progress_while_rendering(client, world, queued):
     assert '<meta http-equiv="refresh" content="3">' in html
 
 
+def test_a_queued_document_says_how_many_are_ahead_of_it(client, world, queued):
+    from tests.factories import make_assessment, make_government
+
+    elsewhere = make_assessment(government=make_government(), framework=world.framework)
+    ReportFile.objects.create(assessment=elsewhere, revision=0, kind="full", status="rendering")
+    client.force_login(world.focal)
+    client.get(download_url(world.assessment, "full"))
+    html = client.get(status_url(world.assessment, "full")).content.decode()
+    assert "One document is ahead of it in the queue." in html
+    assert str(elsewhere.government) not in html
+
+
 def test_once_ready_the_status_page_starts_the_download_and_links_it(client, world, queued):
     client.force_login(world.focal)
     client.get(download_url(world.assessment, "full"))

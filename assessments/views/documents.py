@@ -72,6 +72,7 @@ def document_status(request: HttpRequest, pk: int, kind: str, language: str = "e
         # Pending: look again in a few seconds. Ready: start the download once (the page stays, with its link).
         "refresh_content": "",
         "refresh_seconds": REFRESH_SECONDS,
+        "ahead": documents.queue_ahead(document),
     }
     if refresh and document.is_pending:
         context["refresh_content"] = str(REFRESH_SECONDS)
