@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from .models import Assessment, ReportFile
+from .reports import build_report
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,10 @@ class DocumentKind:
         return import_string(self.renderer)(report)
 
 
-# In the order of the report page's download menu. One line per kind.
+# In the order of the report page's download menu: slug, label, description, content type, extension,
+# the stem of the download's file name, and the renderer (a pure function Report -> bytes).
 KINDS: dict[str, DocumentKind] = {kind.slug: kind for kind in [
-    DocumentKind("full", gettext_lazy("Full report (PDF)"), gettext_lazy("Every section, with the annex of all responses"),
+    DocumentKind("full", gettext_lazy("Full report (PDF)"), gettext_lazy("Every section and the annex of all answers"),
                  PDF, "pdf", "gap-report", "assessments.pdf.render_report_pdf"),
 ]}
 # Languages the documents are rendered in (a later issue adds French and Spanish).
@@ -193,7 +195,7 @@ def open_stored(document: ReportFile):
     try:
         return document.file.open("rb")
     except FileNotFoundError:
-        logger.warning("Stored document %s has lost its file %s; it will be rendered again.", document.pk, document.file.name)
+        logger.warning("Document %s lost its file %s; it will be rendered again.", document.pk, document.file.name)
         ReportFile.objects.filter(pk=document.pk).delete()
         return None
 
@@ -225,8 +227,6 @@ def render_document(document_id: int) -> str:
         return "superseded"
     kind = KINDS[document.kind]
     try:
-        from .reports import build_report  # noqa: PLC0415 - the report module is heavy; the web process needs it anyway
-
         with translation.override(document.language):
             report = build_report(assessment)
             _progress(document.pk, _("Laying out the pages."))

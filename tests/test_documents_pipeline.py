@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from assessments import pdf as pdf_module
 from assessments.models import Assessment, Criterion, ReportFile, Response
-from tests.factories import answer_all, make_user
+from tests.factories import answer_all
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,7 +281,9 @@ def test_the_download_name_is_safe_in_a_header_in_any_script(client, world):
     world.government.save()
     client.force_login(world.focal)
     response = client.get(download_url(world.assessment, "full"))
-    assert response["Content-Disposition"] == "attachment; filename*=utf-8''C%C3%B4te-d-Ivoire-X-Evil-1-2026-gap-report-en.pdf"
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''C%C3%B4te-d-Ivoire-X-Evil-1-2026-gap-report-en.pdf"
+    )
 
 
 # --- The being-prepared page (a worker has not finished yet) ---------------------------------------------------
@@ -344,9 +346,9 @@ def test_once_ready_the_status_page_starts_the_download_and_links_it(client, wor
 def test_a_failed_render_says_so_and_can_be_retried(client, world, queued):
     client.force_login(world.viewer)
     client.get(download_url(world.assessment, "full"))
-    with mock.patch.object(pdf_module, "render_report_pdf", side_effect=RuntimeError("font missing")):
-        with pytest.raises(RuntimeError):
-            run_tasks(queued)
+    with mock.patch.object(pdf_module, "render_report_pdf", side_effect=RuntimeError("font missing")), \
+            pytest.raises(RuntimeError):
+        run_tasks(queued)
     document = ReportFile.objects.get()
     assert document.status == "failed" and "font missing" in document.error and not document.file
     html = client.get(status_url(world.assessment, "full")).content.decode()
@@ -416,9 +418,9 @@ def test_a_failure_to_queue_does_not_undo_the_approval(world, django_capture_on_
     from assessments.workflow import assessment_submit
 
     answer_all(world.assessment)
-    with mock.patch("assessments.documents.document_request", side_effect=RuntimeError("queue down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            assessment_submit(assessment=world.assessment, user=world.focal)
+    with mock.patch("assessments.documents.document_request", side_effect=RuntimeError("queue down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=world.assessment, user=world.focal)
     assert Assessment.objects.get(pk=world.assessment.pk).status == "submitted"
 
 

@@ -39,7 +39,7 @@ def document_download(request: HttpRequest, pk: int, kind: str, language: str = 
     assessment, document_kind = _lookup(request, pk, kind, language)
     document = documents.document_request(assessment=assessment, kind=kind, language=language)
     if document.is_ready:
-        etag = '"%s"' % hashlib.sha256(document.file.name.encode()).hexdigest()[:32]
+        etag = f'"{hashlib.sha256(document.file.name.encode()).hexdigest()[:32]}"'
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return _private(not_modified)

@@ -1,4 +1,7 @@
-"""The gap report of an assessment: page and CSV, for exactly the people who may read the assessment (documents: documents.py)."""
+"""The gap report of an assessment: page and CSV, for exactly the people who may read the assessment.
+
+Its documents (brief, full report, Word file) are downloaded through ``views/documents.py``.
+"""
 
 import csv
 
