@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
 # The browser tests (tests/e2e) drive this Chromium; without it they are skipped, and `make test` says so.
 CHROMIUM ?= /usr/bin/chromium
+# `make run PORT=8123` serves the development server elsewhere.
+PORT ?= 8000
 
 .PHONY: install run serve test bench fixture clean
 
@@ -23,8 +25,11 @@ run: install
 	@if ls fixtures/hld2013-r2026.* >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py loaddata hld2013-r2026 && \
 		$(DEV_ENV) $(PY) manage.py framework_retire hld2013; fi
 	@if $(DEV_ENV) $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py seed_demo; fi
-	@echo "HLD Assess is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "HLD Assess is at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@# A worker renders the documents (PDF, Word) next to the development server, and stops with it.
+	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # As production runs it: gunicorn (hldassess/gunicorn.py), static files compressed and hashed by whitenoise,
 # JSON logs on stdout. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (README "Production");

@@ -37,8 +37,9 @@ from .models import Assessment, FrameworkVersion, Government
 FORMAT = "hldassess-backup"
 VERSION = 1
 # Not backed up: made by ``migrate`` (content types, permissions), or not data (sessions, sign-in
-# attempts, cached PDFs). Matched by app label ("axes") or model label ("auth.permission").
-EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "assessments.reportfile"}
+# attempts, stored documents and the queue of their renders). Matched by app label ("axes") or model
+# label ("auth.permission").
+EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "assessments.reportfile", "django_tasks_db"}
 
 
 class BackupEncoder(DjangoJSONEncoder):

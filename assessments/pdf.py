@@ -1,4 +1,4 @@
-"""Lay a ``Report`` out as a PDF with WeasyPrint, and keep one stored PDF per assessment revision.
+"""Lay a ``Report`` out as a PDF with WeasyPrint (``documents.py`` stores and serves it).
 
 Rendering fetches nothing from the network: the only resources are the
 project's own static files (print stylesheet, fonts) and ``data:`` images.
@@ -9,15 +9,12 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from .charts import report_charts
-from .models import Assessment, ReportFile
-from .reports import Report, build_report
+from .reports import Report
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
@@ -47,39 +44,3 @@ def render_report_html(report: Report) -> str:
 def render_report_pdf(report: Report) -> bytes:
     html = HTML(string=render_report_html(report), base_url=STATIC_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
     return html.write_pdf(pdf_tags=True)
-
-
-def stored_report_pdf(assessment: Assessment) -> tuple[bytes, bool]:
-    """The PDF of the assessment's current revision, rendered only if none is stored yet.
-
-    Returns the bytes and whether they were rendered now. Two downloads at once
-    may both render; the first to record its file wins and the other's copy is
-    discarded, so every reader gets a complete PDF.
-    """
-    revision = assessment.revision
-    stored = ReportFile.objects.filter(assessment=assessment, revision=revision).first()
-    if stored is not None:
-        try:
-            with stored.file.open("rb") as handle:
-                return handle.read(), False
-        except FileNotFoundError:
-            stored.delete()  # storage lost the file: render it again
-    pdf = render_report_pdf(build_report(assessment))
-    name = f"assessment-{assessment.pk}-r{revision}.pdf"
-    report_file = ReportFile(assessment=assessment, revision=revision)
-    report_file.file.save(name, ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            report_file.save()
-    except IntegrityError:
-        report_file.file.delete(save=False)  # another download stored the same revision first
-    else:
-        _discard_older_revisions(assessment, revision)
-    return pdf, True
-
-
-def _discard_older_revisions(assessment: Assessment, revision: int) -> None:
-    """A PDF of an earlier revision will never be served again: free its storage."""
-    for old in ReportFile.objects.filter(assessment=assessment, revision__lt=revision):
-        old.file.delete(save=False)
-        old.delete()

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .views import assessments as views
-from .views import people, questionnaire, reports, two_factor, workflow
+from .views import documents, people, questionnaire, reports, two_factor, workflow
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,7 +17,15 @@ urlpatterns = [
         "assessments/<int:pk>/criteria/<int:criterion_pk>/history/", views.criterion_history, name="criterion_history"
     ),
     path("assessments/<int:pk>/report/", reports.report, name="report"),
-    path("assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
+    # The full report in English, where earlier versions linked it.
+    path("assessments/<int:pk>/report.pdf", documents.document_download, {"kind": "full", "language": "en"},
+         name="report_pdf"),
+    path("assessments/<int:pk>/documents/<slug:kind>/<slug:language>/", documents.document_download,
+         name="document_download"),
+    path("assessments/<int:pk>/documents/<slug:kind>/<slug:language>/status", documents.document_status,
+         name="document_status"),
+    path("assessments/<int:pk>/documents/<slug:kind>/<slug:language>/retry", documents.document_retry,
+         name="document_retry"),
     path("assessments/<int:pk>/responses.csv", reports.report_csv, name="report_csv"),
     # Governments, people and roles (issue 12)
     path("secretariat/governments/", people.government_list, name="government_list"),

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import documents
 from .models import Assessment, AssessmentEvent, Criterion, FrameworkVersion, Government, Membership, Response
 from .models.assessment import CYCLE_MESSAGE, cycle_validator
 from .models.perspective import describe
@@ -326,6 +327,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     locked = _lock(assessment, user)
     _require_status(locked, Assessment.Status.DRAFT)
     _require_complete(locked)
+    transaction.on_commit(lambda: documents.queue_all(locked), robust=True)  # readers never wait for them
     return _transition(
         locked, user, action=AssessmentEvent.Action.SUBMIT, new=Assessment.Status.SUBMITTED, stamp="submitted"
     )
@@ -353,6 +355,7 @@ def approval_problem(assessment: Assessment, user) -> str | None:
 def assessment_approve(*, assessment: Assessment, user) -> Assessment:
     locked = _lock(assessment, user)
     _require_approvable(locked, user)
+    transaction.on_commit(lambda: documents.queue_all(locked), robust=True)  # readers never wait for them
     return _transition(
         locked, user, action=AssessmentEvent.Action.APPROVE, new=Assessment.Status.APPROVED, stamp="approved"
     )

@@ -124,17 +124,22 @@ def run(args) -> int:
         [str(Path(sys.executable).parent / "gunicorn"), "--config", "python:hldassess.gunicorn", "hldassess.wsgi"],
         cwd=ROOT, env={**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}"}, stdout=log, stderr=subprocess.STDOUT,
     )
+    # As production runs it: one document worker beside gunicorn (README "Production").
+    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],
+                              cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_up(base, server)
         workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
         print(f"gunicorn on {base}: {workers} workers × {os.environ.get('GUNICORN_THREADS', '4')} threads.")
         stats = load(base, people, assessments, args.seconds)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in (server, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, worker):
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
         log.close()
     lost = verify(stats.acks)
     report(stats, lost, args)
@@ -362,7 +367,8 @@ class User:
             "report": f"{self.a}/report/",
             "report pdf": f"{self.a}/report.pdf",
         }[kind]
-        self.stats.timed(kind, self.session.get, {200}, url)
+        # A document not rendered yet answers 302 to its "being prepared" page.
+        self.stats.timed(kind, self.session.get, {200, 302} if kind == "report pdf" else {200}, url)
 
     def loop(self, deadline: float, start_gate: threading.Barrier):
         start_gate.wait()

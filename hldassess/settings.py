@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -158,6 +160,24 @@ STORAGES = {
         )
     },
 }
+
+# Stored documents (PDF, Word) hold a government's data: readable by the application's user only, and
+# never served from MEDIA_ROOT directly (README "Production"). Names carry a random token (documents.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Documents render in a worker through Django's tasks API (django-tasks backport; DESIGN §4): the
+# database backend queues them in the application's database and `manage.py db_worker` runs them
+# (`make run` starts one next to the development server). DJANGO_TASKS_BACKEND=immediate renders
+# inside the request instead (the tests do; no worker needed, but a first download waits for it).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("DJANGO_TASKS_BACKEND", "").strip() or "database"]}}
+# While an assessment is a draft its revision changes on every save: its documents render at most once
+# per this many seconds (a later request waits in the queue; documents.py "debounce").
+DRAFT_RENDER_INTERVAL = env_int("HLD_DRAFT_RENDER_INTERVAL", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

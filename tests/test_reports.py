@@ -196,14 +196,17 @@ def test_pdf_holds_government_round_tables_top_gaps_and_draft_mark(client, world
     client.force_login(world.focal)
     response = client.get(reverse("report_pdf", args=[world.assessment.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="Alphaland-2026-gap-report.pdf"'
-    text = pdf_text(response.content)
+    # The file's name says which document and language it is (tests/test_documents_pipeline.py covers the rest).
+    assert response["Content-Disposition"] == 'attachment; filename="Alphaland-2026-gap-report-en.pdf"'
+    assert response["Cache-Control"] == "private, no-store"
+    content = b"".join(response.streaming_content)
+    text = pdf_text(content)
     assert "Alphaland" in text
     for number in (1, 2):
         assert f"Round table {number}: Round table {number} title" in text
     assert "RT2.02" in text and "RT1.03" in text
     assert "DRAFT" in text
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(content))
     assert reader.metadata.title == "Alphaland 2026 — gap report"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
     assert all(abs(float(p.mediabox.width) - 595.28) < 1 for p in reader.pages)  # A4
@@ -213,7 +216,7 @@ def test_approved_pdf_has_no_draft_mark(client, world):
     answer_all(world.assessment)
     Assessment.objects.filter(pk=world.assessment.pk).update(status="approved")
     client.force_login(world.focal)
-    text = pdf_text(client.get(reverse("report_pdf", args=[world.assessment.pk])).content)
+    text = pdf_text(b"".join(client.get(reverse("report_pdf", args=[world.assessment.pk])).streaming_content))
     assert "DRAFT" not in text and "Alphaland" in text
 
 
@@ -221,8 +224,8 @@ def test_second_download_does_not_render_again_until_the_assessment_changes(clie
     client.force_login(world.focal)
     url = reverse("report_pdf", args=[world.assessment.pk])
     with mock.patch.object(pdf_module, "render_report_pdf", wraps=pdf_module.render_report_pdf) as render:
-        first = client.get(url).content
-        second = client.get(url).content
+        first = b"".join(client.get(url).streaming_content)
+        second = b"".join(client.get(url).streaming_content)
         assert render.call_count == 1
         assert first == second
         Assessment.objects.filter(pk=world.assessment.pk).update(revision=5)
@@ -231,22 +234,6 @@ def test_second_download_does_not_render_again_until_the_assessment_changes(clie
     stored = ReportFile.objects.get(assessment=world.assessment)  # the earlier revision's file is gone
     assert stored.revision == 5
     assert [p.name for p in (tmp_path / "reports").iterdir()] == [stored.file.name.split("/")[-1]]
-
-
-def test_a_download_racing_another_keeps_one_stored_pdf(world):
-    """Another download stores the same revision while this one renders: both get a complete PDF."""
-    original = pdf_module.render_report_pdf
-
-    def render_while_another_stores(report):
-        content = original(report)
-        other = ReportFile(assessment=world.assessment, revision=world.assessment.revision)
-        other.file.save("other.pdf", pdf_module.ContentFile(content), save=True)
-        return content
-
-    with mock.patch.object(pdf_module, "render_report_pdf", side_effect=render_while_another_stores):
-        content, rendered = pdf_module.stored_report_pdf(world.assessment)
-    assert rendered and content.startswith(b"%PDF")
-    assert ReportFile.objects.filter(assessment=world.assessment).count() == 1
 
 
 def test_pdf_rendering_fetches_nothing_outside_the_static_files():

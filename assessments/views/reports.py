@@ -1,4 +1,7 @@
-"""The gap report of an assessment: page, PDF and CSV, for exactly the people who may read the assessment."""
+"""The gap report of an assessment: page and CSV, for exactly the people who may read the assessment.
+
+Its documents (brief, full report, Word file) are downloaded through ``views/documents.py``.
+"""
 
 import csv
 
@@ -12,14 +15,19 @@ from django.utils.safestring import mark_safe
 
 from ..charts import report_charts
 from ..csv_safety import safe_cell
-from ..pdf import stored_report_pdf
-from ..reports import build_report, file_stem
+from ..documents import KINDS, LANGUAGES
+from ..reports import build_report
 from .assessments import get_assessment, page_cache_key
 
 CSV_COLUMNS = [
     "round_table", "theme", "code", "statement", "weight", "answer", "score", "gap", "priority",
     "justification", "evidence", "evidence_url", "confidence", "lead_institution",
 ]
+
+
+def document_kinds() -> list[dict]:
+    """The report page's download menu: every document kind, in the languages it is rendered in."""
+    return [{"kind": kind, "language": language} for kind in KINDS.values() for language in LANGUAGES]
 
 
 @login_required
@@ -30,19 +38,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if html is None:
         data = build_report(assessment)
         html = render_to_string("assessments/report/_page.html",
-                                {"assessment": assessment, "report": data, "charts": report_charts(data)}, request=request)
+                                {"assessment": assessment, "report": data, "charts": report_charts(data),
+                                 "document_kinds": document_kinds()}, request=request)
         cache.set(cache_key, html, timeout=3600)
     return render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
-
-
-@login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment(request, pk)
-    pdf, _rendered = stored_report_pdf(assessment)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    stem = file_stem(assessment.government.name, assessment.cycle, "gap-report")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{stem}.pdf")
-    return response
 
 
 @login_required
