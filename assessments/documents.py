@@ -17,7 +17,6 @@
 """
 
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from .models import Assessment, ReportFile
-from .reports import build_report
+from .reports import build_report, file_stem
 
 logger = logging.getLogger(__name__)
 
@@ -286,5 +285,5 @@ def _discard_earlier_revisions(document: ReportFile) -> None:
 
 def download_name(assessment: Assessment, kind: DocumentKind, language: str) -> str:
     """E.g. ``Côte-d-Ivoire-2026-gap-report-en.pdf``: letters of any script kept, nothing a header could misread."""
-    stem = re.sub(r"[^\w.-]+", "-", f"{assessment.government.name}-{assessment.cycle}-{kind.file_stem}-{language}")
-    return f"{stem.strip('-.') or 'document'}.{kind.extension}"
+    stem = file_stem(assessment.government.name, assessment.cycle, f"{kind.file_stem}-{language}")
+    return f"{stem or 'document'}.{kind.extension}"

@@ -88,7 +88,7 @@ def test_a_quote_in_the_government_name_cannot_inject_into_the_download_file_nam
     csv = client.get(reverse("report_csv", args=[assessment.pk]))
     assert csv["Content-Disposition"] == 'attachment; filename="Quote-Land-x-1-2026-responses.csv"'
     pdf = client.get(reverse("report_pdf", args=[assessment.pk]))
-    assert pdf["Content-Disposition"] == 'attachment; filename="Quote-Land-x-1-2026-gap-report.pdf"'
+    assert pdf["Content-Disposition"] == 'attachment; filename="Quote-Land-x-1-2026-gap-report-en.pdf"'
 
 
 def test_a_government_name_outside_ascii_is_encoded_in_the_file_name(client, world):

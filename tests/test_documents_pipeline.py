@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from assessments import pdf as pdf_module
 from assessments.models import Assessment, Criterion, ReportFile, Response
-from tests.factories import answer_all
+from tests.factories import make_user, answer_all
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,7 +390,7 @@ def test_submitting_and_approving_queue_every_document(world, queued, django_cap
     assert {(r.kind, r.language) for r in rows} == expected and {r.status for r in rows} == {"queued"}
     assert len(queued) == len(expected)
     with django_capture_on_commit_callbacks(execute=True):
-        approved = assessment_approve(assessment=submitted, user=world.focal)
+        approved = assessment_approve(assessment=submitted, user=make_user("approver", government=world.government, role="focal_point"))
     assert approved.revision > submitted.revision
     rows = ReportFile.objects.filter(assessment=world.assessment, revision=approved.revision)
     assert {(r.kind, r.language) for r in rows} == expected
@@ -405,7 +405,7 @@ def test_a_reader_of_an_approved_assessment_never_waits(client, world, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         submitted = assessment_submit(assessment=world.assessment, user=world.focal)
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_approve(assessment=submitted, user=world.focal)
+        assessment_approve(assessment=submitted, user=make_user("approver", government=world.government, role="focal_point"))
     client.force_login(world.viewer)
     with mock.patch("assessments.documents.DocumentKind.render", side_effect=AssertionError("rendered on request")):
         for kind in kinds():

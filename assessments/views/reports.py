@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from ..charts import report_charts
 from ..csv_safety import safe_cell
 from ..documents import KINDS, LANGUAGES
-from ..reports import build_report
+from ..reports import build_report, file_stem
 from .assessments import get_assessment, page_cache_key
 
 CSV_COLUMNS = [
