@@ -84,8 +84,9 @@ def every_script(world):
     codes = [c.code for c in a.framework_version.criteria.order_by("code")]
     for i, (code, name) in enumerate(zip(codes, NAMES * 2)):
         respond(a, code, score=i % 3, lead_institution=name, evidence=f"Decree of {name}, 2024")
-    # The framework has 8 criteria and NAMES 9: the last name is in an evidence text only.
-    Response.objects.filter(assessment=a, criterion__code=codes[-1]).update(evidence=f"Law of {NAMES[-1]} and {NAMES[0]}")
+    # The framework has 8 criteria and NAMES 9: the last criterion's lead institution carries two names.
+    Response.objects.filter(assessment=a, criterion__code=codes[-1]).update(
+        lead_institution=f"{NAMES[-2]} / {NAMES[-1]}", evidence=f"Law of {NAMES[-1]} and {NAMES[0]}")
     a.refresh_from_db()
     return build_report(a)
 
@@ -143,18 +144,14 @@ def long_content(world):
     return build_report(a)
 
 
-def section_pages(texts: list[str], start: str, end: str) -> list[int]:
-    first = next(i for i, t in enumerate(texts) if start in t)
-    last = next(i for i, t in enumerate(texts) if end in t and i > first)
-    return list(range(first, last))
-
-
 def test_long_evidence_keeps_its_round_tables_table_within_two_pages(documents, long_content):
     texts = page_texts(documents["full"](long_content))
-    rt1 = section_pages(texts, "2. Round table 1:", "3. Round table 2:")
-    assert len(rt1) <= 2, f"round table 1 spreads over {len(rt1)} pages"
-    text = flat(" ".join(texts))
-    assert "y" * 99 in text, "the long evidence is in the document in full (the annex)"
+    # From the caption of round table 1's first criteria table to the heading that follows its last one.
+    first = next(i for i, t in enumerate(texts) if "RT1.A Theme 1A —" in t)
+    last = next(i for i, t in enumerate(texts) if "What can help close the gaps" in t and i >= first)
+    assert last - first + 1 <= 2, f"round table 1's criteria tables spread over {last - first + 1} pages"
+    unbroken = re.sub(r"\s", "", " ".join(texts))  # the 99 y's wrap over lines in the annex
+    assert "y" * 99 in unbroken, "the long evidence is in the document in full (the annex)"
 
 
 @pytest.mark.parametrize("kind", ["full", "brief"])
@@ -174,7 +171,7 @@ def test_evidence_links_are_clickable_in_the_pdf_and_on_the_page(client, world, 
     assert "https://example.org/RT1.02" in uris
     client.force_login(world.focal)
     page = client.get(f"/assessments/{world.assessment.pk}/report/").content.decode()
-    assert '<a href="https://example.org/RT1.02"' in page
+    assert re.search(r'<a [^>]*href="https://example.org/RT1.02"', page)
 
 
 def test_sources_are_cited_by_short_title_and_named_by_file_only_in_the_annex(documents, long_content):
