@@ -135,8 +135,9 @@ def test_word_file_holds_every_script_exactly(documents, every_script):
 def long_content(world):
     """A 5,000-character evidence text with an unbroken 400-character token, and a 200-character lead institution."""
     a = world.assessment
-    evidence = ("The national migration strategy, adopted by decree, sets out the inter-ministerial plan. " * 60)[:4500]
-    evidence = (evidence + " " + "x" * 400 + " " + "y" * 99)[:5000]
+    evidence = ("The national migration strategy, adopted by decree, sets out the inter-ministerial plan. " * 60)[:4499]
+    evidence = evidence + " " + "x" * 400 + " " + "y" * 99
+    assert len(evidence) == Response.TEXT_LIMIT
     respond(a, "RT1.01", score=1, evidence=evidence, lead_institution="Z" * 200,
             evidence_url="https://example.org/" + "a" * 300)
     for code in ("RT1.02", "RT1.03", "RT1.04", "RT2.01"):
