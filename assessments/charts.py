@@ -61,10 +61,12 @@ def _config(**kwargs) -> dict:
 
 
 def radar_chart(report: Report) -> Chart:
-    # No "100" tick: it would sit on the first axis's label (RT1); the edge is 100 %, as the description says.
-    chart = pygal.Radar(**_config(width=520, height=420, range=(0, 100), y_labels=[0, 25, 50, 75], fill=True,
+    # No tick labels: pygal writes them along the first axis, where "100" sat on that axis's label (RT1). The rings
+    # are at 25, 50, 75 and 100 %, and each axis label carries its round table's score instead.
+    rings = [{"value": value, "label": ""} for value in (0, 25, 50, 75, 100)]
+    chart = pygal.Radar(**_config(width=520, height=420, range=(0, 100), y_labels=rings, fill=True,
                                   show_legend=bool(report.progress), legend_at_bottom=True))
-    chart.x_labels = [section.code for section in report.round_tables]
+    chart.x_labels = [f"{section.code} {pct(section.score.percent)}" for section in report.round_tables]
     chart.add(report.cycle, [section.score.percent for section in report.round_tables])
     headers = ["Round table", f"Score {report.cycle}"]
     previous = {}
@@ -78,7 +80,8 @@ def radar_chart(report: Report) -> Chart:
     ]
     return Chart(
         title="Score per round table",
-        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge."
+        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge, "
+        "with rings at 25, 50 and 75 %."
         + (" The second shape is the previous approved assessment." if report.progress else ""),
         svg=chart.render(is_unicode=True),
         headers=headers,
