@@ -25,6 +25,8 @@ from .templatetags.report_tags import text_dir
 FONTS = {"ascii": "Noto Sans", "hAnsi": "Noto Sans", "eastAsia": "Noto Sans CJK SC", "cs": "Noto Sans Arabic"}
 SIGNATURE_LINE = "_" * 40
 CHART_WIDTH = Mm(110)
+TEXT_WIDTH = 170  # mm between the margins of an A4 page
+FIRST_COLUMN = 0.55  # share of the text width for a table's first column (the label); the rest share the remainder
 
 
 def render_docx(report: Report) -> bytes:
@@ -59,7 +61,8 @@ def render_docx(report: Report) -> bytes:
         _paragraph(document, "No scored criterion has a gap.")
     for gap in brief.gaps:
         row = gap.row
-        document.add_heading(f"{gap.rank}. {row.code} {row.statement}", level=2)
+        document.add_heading(f"{gap.rank}. {row.code}, priority {row.priority}", level=2)
+        _paragraph(document, row.statement, bold=True)
         _paragraph(document, f"Level {row.score} · gap {row.gap} · weight {row.weight} · priority {row.priority} · "
                              f"lead institution: {row.lead_institution or 'none named'}")
         if gap.action:
@@ -157,7 +160,21 @@ def _table(document, headers: list[str] | None, rows: list[list[str]], *, grid: 
             run = cell.paragraphs[0].add_run(text)
             if text_dir(text) == "rtl":
                 _right_to_left(cell.paragraphs[0], run)
+    _column_widths(table)
     return table
+
+
+def _column_widths(table) -> None:
+    """The label column wide, the figures narrow (Word would give every column the same width)."""
+    columns = len(table.columns)
+    first = TEXT_WIDTH * (FIRST_COLUMN if columns > 1 else 1)
+    widths = [Mm(first)] + [Mm((TEXT_WIDTH - first) / (columns - 1))] * (columns - 1)
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the table grid, which LibreOffice follows
+    for row in table.rows:  # and each cell, which Word follows
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
 
 
 def _repeat_as_header(row) -> None:
