@@ -127,6 +127,14 @@ class RoundTableSection:
     themes: list[ThemeSection]
     gaps: list[Row]  # criteria with a gap, highest priority first
 
+    @property
+    def answered(self) -> list[Row]:
+        return [row for theme in self.themes for row in theme.rows if row.status != scoring.UNANSWERED]
+
+    @property
+    def unanswered(self) -> list[Row]:
+        return [row for theme in self.themes for row in theme.rows if row.status == scoring.UNANSWERED]
+
 
 @dataclass(frozen=True)
 class Flag:
