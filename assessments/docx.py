@@ -63,8 +63,9 @@ def render_docx(report: Report) -> bytes:
         row = gap.row
         document.add_heading(f"{gap.rank}. {row.code}, priority {row.priority}", level=2)
         _paragraph(document, row.statement, bold=True)
-        _paragraph(document, f"Level {row.score} · gap {row.gap} · weight {row.weight} · priority {row.priority} · "
-                             f"lead institution: {row.lead_institution or 'none named'}")
+        facts = _paragraph(document, f"Level {row.score} · gap {row.gap} · weight {row.weight} · "
+                                     f"priority {row.priority} · lead institution: ")
+        _run(facts, row.lead_institution or "none named")
         if gap.action:
             _paragraph(document, f"{gap.action.text} ({gap.action_source})", label="Recommended action: ")
         if gap.support:
@@ -136,6 +137,14 @@ def _paragraph(document, text: str, *, style: str | None = None, bold: bool = Fa
     if text_dir(text) == "rtl":
         _right_to_left(paragraph, run)
     return paragraph
+
+
+def _run(paragraph, text: str):
+    """A run of typed text inside a sentence: marked right to left when it is (Word then orders it so)."""
+    run = paragraph.add_run(text)
+    if text_dir(text) == "rtl":
+        run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    return run
 
 
 def _right_to_left(paragraph, run) -> None:

@@ -14,6 +14,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from assessments import charts
@@ -123,9 +124,11 @@ def test_word_file_holds_every_script_exactly(documents, every_script):
     document = docx.Document(io.BytesIO(documents["docx"](every_script)))
     text = "\n".join(p.text for p in document.paragraphs)
     text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
-    for name in NAMES[:-1]:  # the lead institutions of the top gaps; the last one is evidence only
-        if any(name in r.lead_institution for r in every_script.priority_gaps + every_script.strengths):
-            assert name in text
+    assert len(every_script.priority_gaps) == 8  # every criterion has a gap: each lead institution is in the brief
+    for name in NAMES:
+        assert name in text, f"{name!r} is not in the Word file"
+    arabic = [run for p in document.paragraphs for run in p.runs if run.text.startswith(NAMES[7])]
+    assert arabic and all(run._r.rPr.find(qn("w:rtl")) is not None for run in arabic), "Arabic is marked right to left"
 
 
 # --- Layout that survives real content -------------------------------------------------------------------
