@@ -46,19 +46,19 @@ class Brief:
         return [(role, SIGN_OFF_FIELDS) for role in SIGN_OFF_ROLES]
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def coherence_findings(report: Report) -> list[str]:
-    flags = len(report.coherence_flags)
+    flags, no_lead, unsupported = (len(report.coherence_flags), len(report.without_lead_institution),
+                                   len(report.unsupported))
     return [
-        (f"{_plural(flags, 'pair', 'pairs')} of linked policies {'is' if flags == 1 else 'are'} two or more levels apart."
-         if flags else "No pair of linked policies is two or more levels apart."),
-        (f"{_plural(len(report.without_lead_institution), 'scored criterion names', 'scored criteria name')} "
-         "no lead institution." if report.without_lead_institution else "Every scored criterion names a lead institution."),
-        (f"{_plural(len(report.unsupported), 'claim', 'claims')} of level 3 or 4 cite{'s' if len(report.unsupported) == 1 else ''}"
-         " no evidence." if report.unsupported else "Every claim of level 3 or 4 cites evidence."),
+        "No pair of linked policies is two or more levels apart." if not flags else
+        "1 pair of linked policies is two or more levels apart." if flags == 1 else
+        f"{flags} pairs of linked policies are two or more levels apart.",
+        "Every scored criterion names a lead institution." if not no_lead else
+        "1 scored criterion names no lead institution." if no_lead == 1 else
+        f"{no_lead} scored criteria name no lead institution.",
+        "Every claim of level 3 or 4 cites evidence." if not unsupported else
+        "1 claim of level 3 or 4 cites no evidence." if unsupported == 1 else
+        f"{unsupported} claims of level 3 or 4 cite no evidence.",
     ]
 
 

@@ -80,8 +80,8 @@ def radar_chart(report: Report) -> Chart:
     ]
     return Chart(
         title="Score per round table",
-        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge, "
-        "with rings at 25, 50 and 75 %."
+        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the "
+        "edge, with rings at 25, 50 and 75 %."
         + (" The second shape is the previous approved assessment." if report.progress else ""),
         svg=chart.render(is_unicode=True),
         headers=headers,

@@ -105,7 +105,8 @@ def run() -> None:
         keep.mkdir(parents=True, exist_ok=True)
 
     assessments = list(Assessment.objects.select_related("government").order_by("government__name", "-cycle"))
-    reports = {f"{a.government.name} {a.cycle} ({a.get_status_display().lower()})": build_report(a) for a in assessments}
+    reports = {f"{a.government.name} {a.cycle} ({a.get_status_display().lower()})": build_report(a)
+               for a in assessments}
     main_label = next(label for label in reports if label.startswith("Demoland 2026"))
     warm = reports[main_label]
     render_brief_pdf(warm), render_full_pdf(warm), render_docx(warm)  # warm the process: fonts, templates, imports

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from assessments import charts
 from assessments.models import Assessment, Criterion, PolicySector, Response, RoundTable
 from assessments.reports import build_report
-from tests.factories import make_assessment, make_framework, make_government
+from tests.factories import make_assessment, make_government
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,8 @@ def criterion(assessment, code):
 
 def respond(assessment, code, **values):
     defaults = {"score": 1, "justification": "Assessed by the working group.", "lead_institution": "Ministry"}
-    return Response.objects.create(assessment=assessment, criterion=criterion(assessment, code), **{**defaults, **values})
+    return Response.objects.create(assessment=assessment, criterion=criterion(assessment, code),
+                                   **{**defaults, **values})
 
 
 @pytest.fixture
@@ -205,7 +206,8 @@ def test_brief_never_exceeds_eight_pages_when_every_answer_is_as_long_as_allowed
     long_text = ("Ministerstwo Spraw Wewnętrznych decree on inter-ministerial coordination " * 80)[:5000]
     Response.objects.bulk_create(
         Response(assessment=assessment, criterion=c, score=i % 5, justification=long_text, evidence=long_text,
-                 evidence_url="https://example.org/" + "p" * 470, lead_institution=("Ministerul Afacerilor Interne " * 8)[:200])
+                 evidence_url="https://example.org/" + "p" * 470,
+                 lead_institution=("Ministerul Afacerilor Interne " * 8)[:200])
         for i, c in enumerate(framework.criteria.order_by("code"))
     )
     n = pages(documents["brief"](build_report(assessment)))
