@@ -34,6 +34,8 @@ STYLE = Style(
     opacity_hover=".55",
 )
 # Heat map colours from low to high score (colour-blind safe, with the value printed in each cell).
+# Characters of a heat-map row label per line: about 7 px each at 13 px, so the label column is sized to fit.
+HEATMAP_LABEL_CHARS = 36
 HEAT = [(0, "#d7301f", "#ffffff"), (25, "#fc8d59", "#212529"), (50, "#fee08b", "#212529"), (75, "#91cf60", "#212529")]
 
 
@@ -59,9 +61,12 @@ def _config(**kwargs) -> dict:
 
 
 def radar_chart(report: Report) -> Chart:
-    chart = pygal.Radar(**_config(width=520, height=420, range=(0, 100), fill=True, show_legend=bool(report.progress),
-                                  legend_at_bottom=True))
-    chart.x_labels = [section.code for section in report.round_tables]
+    # No tick labels: pygal writes them along the first axis, where "100" sat on that axis's label (RT1). The rings
+    # are at 25, 50, 75 and 100 %, and each axis label carries its round table's score instead.
+    rings = [{"value": value, "label": ""} for value in (0, 25, 50, 75, 100)]
+    chart = pygal.Radar(**_config(width=520, height=420, range=(0, 100), y_labels=rings, fill=True,
+                                  show_legend=bool(report.progress), legend_at_bottom=True))
+    chart.x_labels = [f"{section.code} {pct(section.score.percent)}" for section in report.round_tables]
     chart.add(report.cycle, [section.score.percent for section in report.round_tables])
     headers = ["Round table", f"Score {report.cycle}"]
     previous = {}
@@ -75,7 +80,8 @@ def radar_chart(report: Report) -> Chart:
     ]
     return Chart(
         title="Score per round table",
-        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge."
+        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the "
+        "edge, with rings at 25, 50 and 75 %."
         + (" The second shape is the previous approved assessment." if report.progress else ""),
         svg=chart.render(is_unicode=True),
         headers=headers,
@@ -109,26 +115,49 @@ def _heat_colours(value: float | None) -> tuple[str, str]:
     return fill, ink
 
 
+def _label_lines(label: str, width: int = HEATMAP_LABEL_CHARS) -> list[str]:
+    """A row label cut at spaces into lines that fit the label column (a word longer than a line is cut)."""
+    lines: list[str] = []
+    for word in label.split():
+        while len(word) > width:
+            lines.append(word[:width])
+            word = word[width:]
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def heatmap_chart(report: Report) -> Chart:
+    """A grid drawn here: every text written into it is escaped (a code like "R&D<1" would break the SVG)."""
     columns = [section.code for section in report.round_tables]
-    label_width, cell_w, cell_h, top = 300, 80, 30, 36
+    label_width, cell_w, line_h, top = HEATMAP_LABEL_CHARS * 7 + 16, 80, 16, 36
+    labels = [_label_lines(sector) for sector, _ in report.sector_heatmap]
+    heights = [max(30, 14 + line_h * len(lines)) for lines in labels]
     width = label_width + cell_w * len(columns) + 10
-    height = top + cell_h * len(report.sector_heatmap) + 10
+    height = top + sum(heights) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'font-family="{FONT}" font-size="13">'
     ]
     for i, code in enumerate(columns):
         x = label_width + cell_w * i + cell_w / 2
-        parts.append(f'<text x="{x}" y="{top - 12}" text-anchor="middle" font-weight="700" fill="#212529">{code}</text>')
-    for row, (sector, values) in enumerate(report.sector_heatmap):
-        y = top + cell_h * row
-        parts.append(f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" fill="#212529">{escape(sector)}</text>')
+        parts.append(f'<text x="{x}" y="{top - 12}" text-anchor="middle" font-weight="700" fill="#212529">'
+                     f'{escape(code)}</text>')
+    y = top
+    for (sector, values), lines, cell_h in zip(report.sector_heatmap, labels, heights):
+        first = y + cell_h / 2 - line_h * (len(lines) - 1) / 2 + 5
+        tspans = "".join(f'<tspan x="{label_width - 8}" y="{first + line_h * n}">{escape(line)}</tspan>'
+                         for n, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end" fill="#212529">{tspans}</text>')
         for i, value in enumerate(values):
             fill, ink = _heat_colours(value)
             x = label_width + cell_w * i
             parts.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}"/>')
-            parts.append(f'<text x="{x + cell_w / 2}" y="{y + 20}" text-anchor="middle" fill="{ink}">{pct(value)}</text>')
+            parts.append(f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 5}" text-anchor="middle" fill="{ink}">'
+                         f'{pct(value)}</text>')
+        y += cell_h
     parts.append("</svg>")
     return Chart(
         title="Policy sectors × round tables",

@@ -57,8 +57,12 @@ class DocumentKind:
 # In the order of the report page's download menu: slug, label, description, content type, extension,
 # the stem of the download's file name, and the renderer (a pure function Report -> bytes).
 KINDS: dict[str, DocumentKind] = {kind.slug: kind for kind in [
+    DocumentKind("brief", gettext_lazy("Brief (PDF)"), gettext_lazy("At most 8 pages: scores, priority gaps, sign-off"),
+                 PDF, "pdf", "brief", "assessments.pdf.render_brief_pdf"),
     DocumentKind("full", gettext_lazy("Full report (PDF)"), gettext_lazy("Every section and the annex of all answers"),
-                 PDF, "pdf", "gap-report", "assessments.pdf.render_report_pdf"),
+                 PDF, "pdf", "gap-report", "assessments.pdf.render_full_pdf"),
+    DocumentKind("docx", gettext_lazy("Brief (Word)"), gettext_lazy("The brief as an editable .docx"),
+                 DOCX, "docx", "brief", "assessments.docx.render_docx"),
 ]}
 # Languages the documents are rendered in (a later issue adds French and Spanish).
 LANGUAGES = ["en"]

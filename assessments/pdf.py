@@ -1,7 +1,9 @@
-"""Lay a ``Report`` out as a PDF with WeasyPrint (``documents.py`` stores and serves it).
+"""Lay a ``Report`` out as a PDF with WeasyPrint: the full report and the brief (``documents.py`` stores them).
 
+``render_full_pdf`` and ``render_brief_pdf`` are pure functions of a ``Report``.
 Rendering fetches nothing from the network: the only resources are the
-project's own static files (print stylesheet, fonts) and ``data:`` images.
+project's own static files (print stylesheet) and ``data:`` images; fonts are
+the system's (Debian's fonts-noto-core and fonts-noto-cjk, see static/css/pdf.css).
 """
 
 from pathlib import Path
@@ -13,7 +15,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from .charts import report_charts
+from .brief import brief_content
+from .charts import radar_chart, report_charts
 from .reports import Report
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -37,10 +40,30 @@ class LocalOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_report_html(report: Report) -> str:
+def render_full_html(report: Report) -> str:
     return render_to_string("assessments/pdf/report.html", {"report": report, "charts": report_charts(report)})
 
 
-def render_report_pdf(report: Report) -> bytes:
-    html = HTML(string=render_report_html(report), base_url=STATIC_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
-    return html.write_pdf(pdf_tags=True)
+def render_brief_html(report: Report) -> str:
+    return render_to_string("assessments/pdf/brief.html",
+                            {"report": report, "brief": brief_content(report), "radar": radar_chart(report)})
+
+
+def write_pdf(html: str) -> bytes:
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
+    return document.write_pdf(pdf_tags=True)
+
+
+def render_full_pdf(report: Report) -> bytes:
+    """The full gap report: every round table, coherence, progress, cross-walk and the annex."""
+    return write_pdf(render_full_html(report))
+
+
+def render_brief_pdf(report: Report) -> bytes:
+    """The brief for a minister's desk (at most 8 A4 pages): score, radar, ten priority gaps, strengths, sign-off."""
+    return write_pdf(render_brief_html(report))
+
+
+# The names the stored-PDF path and the benchmark have used so far.
+render_report_html = render_full_html
+render_report_pdf = render_full_pdf

@@ -22,6 +22,16 @@ SOURCES = {
     "003_addb3458094da28a.txt": "UN system (IOM/UNFPA/GMG), proposed recommendations and outcomes for the 2013 HLD",
     "004_3ad2074d6c553691.txt": "IOM activities relevant to the 2006 High-level Dialogue",
 }
+# How the documents cite a source: a short title (from each seed's first lines); the file name only in the annex.
+SHORT_TITLES = {
+    "000_036961950a98d25a.txt": "IOM 2013, high road scenarios",
+    "001_3a4de5dbde7e8b52.txt": "IOM 2013, input to the 11th Coordination Meeting",
+    "002_645de83a43284f23.txt": "IOM Council 2013, CRP/43",
+    "003_addb3458094da28a.txt": "UN system 2013, HLD recommendations",
+    "004_3ad2074d6c553691.txt": "IOM 2006, activities for the HLD",
+}
+# A text longer than this moves from a table cell to the annex, where it runs the full width of the page.
+LONG_TEXT = 600
 STATUS_LABELS = {
     scoring.SCORED: "Scored",
     scoring.NOT_APPLICABLE: "Not applicable",
@@ -77,6 +87,19 @@ class Row:
     def has_evidence(self) -> bool:
         return bool(self.evidence or self.evidence_url)
 
+    @property
+    def evidence_is_long(self) -> bool:
+        return len(self.evidence) > LONG_TEXT
+
+    @property
+    def justification_is_long(self) -> bool:
+        return len(self.justification) > LONG_TEXT
+
+    @property
+    def evidence_link(self) -> str:
+        """The evidence URL when it is one a reader may follow (the form allows only http and https)."""
+        return self.evidence_url if self.evidence_url.startswith(("https://", "http://")) else ""
+
 
 @dataclass(frozen=True)
 class Score:
@@ -104,6 +127,14 @@ class RoundTableSection:
     score: Score
     themes: list[ThemeSection]
     gaps: list[Row]  # criteria with a gap, highest priority first
+
+    @property
+    def answered(self) -> list[Row]:
+        return [row for theme in self.themes for row in theme.rows if row.status != scoring.UNANSWERED]
+
+    @property
+    def unanswered(self) -> list[Row]:
+        return [row for theme in self.themes for row in theme.rows if row.status == scoring.UNANSWERED]
 
 
 @dataclass(frozen=True)
@@ -180,6 +211,11 @@ class Report:
     approved: tuple[str, datetime] | None
     sources: list[tuple[str, str]] = field(default_factory=list)
     record: list[RecordEntry] = field(default_factory=list)  # every start, submit, return, approval, oldest first
+
+    @property
+    def long_texts(self) -> list[Row]:
+        """Rows whose justification or evidence is too long for a table cell: the annex prints them in full."""
+        return [row for row in self.rows if row.evidence_is_long or row.justification_is_long]
 
     @property
     def title(self) -> str:

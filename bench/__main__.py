@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-MODULES = ["load", "report"]
+MODULES = ["load", "report", "documents"]
 
 
 def main(names: list[str]) -> int:
