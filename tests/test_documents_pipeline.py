@@ -86,7 +86,7 @@ def submit(assessment):
 
 def counting_renderer(delay: float = 0.0):
     """Wrap the full report's renderer, counting its calls (thread-safe), optionally slowed down."""
-    original = pdf_module.render_report_pdf
+    original = pdf_module.render_full_pdf
     calls, lock = [], threading.Lock()
 
     def render(report):
@@ -95,7 +95,7 @@ def counting_renderer(delay: float = 0.0):
         time.sleep(delay)
         return original(report)
 
-    return mock.patch.object(pdf_module, "render_report_pdf", side_effect=render), calls
+    return mock.patch.object(pdf_module, "render_full_pdf", side_effect=render), calls
 
 
 # --- Stored files: private, unguessable (issue 11 item 7) ---------------------------------------------------
@@ -346,7 +346,7 @@ def test_once_ready_the_status_page_starts_the_download_and_links_it(client, wor
 def test_a_failed_render_says_so_and_can_be_retried(client, world, queued):
     client.force_login(world.viewer)
     client.get(download_url(world.assessment, "full"))
-    with mock.patch.object(pdf_module, "render_report_pdf", side_effect=RuntimeError("font missing")), \
+    with mock.patch.object(pdf_module, "render_full_pdf", side_effect=RuntimeError("font missing")), \
             pytest.raises(RuntimeError):
         run_tasks(queued)
     document = ReportFile.objects.get()

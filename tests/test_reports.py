@@ -1,5 +1,6 @@
 import csv
 import io
+import subprocess
 from unittest import mock
 
 import pytest
@@ -187,7 +188,9 @@ def test_approved_report_page_has_no_draft_mark(client, world):
 
 
 def pdf_text(content: bytes) -> str:
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
+    """The PDF's text layer as poppler reads it (as screen readers and search do), whitespace collapsed."""
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
 
 
 def test_pdf_holds_government_round_tables_top_gaps_and_draft_mark(client, world):
@@ -223,7 +226,7 @@ def test_approved_pdf_has_no_draft_mark(client, world):
 def test_second_download_does_not_render_again_until_the_assessment_changes(client, world, tmp_path):
     client.force_login(world.focal)
     url = reverse("report_pdf", args=[world.assessment.pk])
-    with mock.patch.object(pdf_module, "render_report_pdf", wraps=pdf_module.render_report_pdf) as render:
+    with mock.patch.object(pdf_module, "render_full_pdf", wraps=pdf_module.render_full_pdf) as render:
         first = b"".join(client.get(url).streaming_content)
         second = b"".join(client.get(url).streaming_content)
         assert render.call_count == 1

@@ -1,13 +1,12 @@
 """The record keeps every transition: start, submit, return (with its comment), approve, delete (issue 10)."""
 
-import io
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessments import models
 from assessments.workflow import assessment_approve, assessment_return, assessment_start, assessment_submit
+from tests.test_reports import pdf_text
 from tests.factories import answer_all, make_user
 
 pytestmark = pytest.mark.django_db
@@ -96,10 +95,10 @@ def test_return_resubmit_approve_keeps_the_return_in_the_report_approval_record(
     assert "Check the RT2 evidence" in record
     assert record.count("Submitted") >= 2
     pdf = b"".join(client.get(reverse("report_pdf", args=[world.assessment.pk])).streaming_content)
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = pdf_text(pdf)
     signoff = text[text.rindex("Approval record"):]
     assert "Returned to draft" in signoff
-    assert "Check the RT2 evidence" in signoff
+    assert "Check the RT2 evidence" in signoff, signoff
 
 
 def test_the_log_is_shown_to_every_reader_and_to_nobody_else(client, world):
