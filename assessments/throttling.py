@@ -9,9 +9,18 @@ stock axes would refuse it with ``AxesBackendRequestParameterRequired``.
 
 A locked-out person sees the sign-in page again with the reason and the wait
 (``lockout_response``, settings.AXES_LOCKOUT_CALLABLE), status 429.
+
+What reaches axes is bounded: Django's sign-in form does not limit the length
+of the user name (and NFKC normalisation can make a short one long), while
+axes writes it into a 255-character column, which PostgreSQL refuses with an
+error (``attempted_username``, settings.AXES_USERNAME_CALLABLE).
 """
 
 from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt
+
+# The width of axes' username column; no account has a longer name (User.username is 150).
+USERNAME_LIMIT = AccessAttempt._meta.get_field("username").max_length
 
 
 class AxesBackend(AxesStandaloneBackend):
@@ -19,6 +28,15 @@ class AxesBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def attempted_username(request, credentials=None) -> str | None:
+    """The user name a sign-in attempt names, cut to what axes can store (settings.AXES_USERNAME_CALLABLE)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username[:USERNAME_LIMIT] if isinstance(username, str) else username
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -216,6 +216,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assessments.throttling.lockout_response"  # the sign-in page, with the reason
+AXES_USERNAME_CALLABLE = "assessments.throttling.attempted_username"  # cut to axes' 255-character column
 # Behind a proxy, axes must see the client's address, not the proxy's: name how many proxies add to
 # X-Forwarded-For (DJANGO_PROXY_COUNT=1 behind one load balancer).
 if env_int("DJANGO_PROXY_COUNT", 0):

@@ -370,3 +370,15 @@ def test_the_responses_csv_neutralises_formulas_typed_into_answers(client, world
 )
 def test_safe_cell_neutralises_formulas_and_keeps_everything_else(value, cell):
     assert safe_cell(value) == cell
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["login", "admin:login"])
+@pytest.mark.parametrize("username", ["x" * 256, "\ufdfa" * 20])  # the second NFKC-normalises to 360 characters
+def test_a_user_name_too_long_for_the_lockout_table_is_an_ordinary_failed_sign_in(client, page, username):
+    """django-axes stores the name in 255 characters; PostgreSQL refused longer ones with a 500."""
+    response = client.post(reverse(page), {"username": username, "password": "wrong"}, REMOTE_ADDR="10.0.0.4")
+    assert response.status_code == 200
+    assert re.search(r"Please enter (a|the) correct username and password", response.content.decode())
+    [attempt] = AccessAttempt.objects.all()
+    assert len(attempt.username) == 255  # counted, under the first 255 characters of the name
