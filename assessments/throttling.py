@@ -14,10 +14,20 @@ What reaches axes is bounded: Django's sign-in form does not limit the length
 of the user name (and NFKC normalisation can make a short one long), while
 axes writes it into a 255-character column, which PostgreSQL refuses with an
 error (``attempted_username``, settings.AXES_USERNAME_CALLABLE).
+
+The address is the client's (``client_ip``, settings.AXES_CLIENT_IP_CALLABLE).
+Each proxy appends the address it was reached from to X-Forwarded-For, so
+behind settings.PROXY_COUNT proxies the client is the PROXY_COUNT-th entry from
+the right. Everything left of it is whatever the client sent and is ignored, so
+a guesser cannot pick a fresh address per attempt, and one address's lockout
+does not lock the official out from everywhere else.
 """
+
+import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from axes.models import AccessAttempt
+from django.conf import settings
 
 # The width of axes' username column; no account has a longer name (User.username is 150).
 USERNAME_LIMIT = AccessAttempt._meta.get_field("username").max_length
@@ -28,6 +38,37 @@ class AxesBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+# When there is no address at all (gunicorn on a Unix socket without a proxy count): one shared bucket.
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a value stored, not an address listened on
+
+
+def _address(text: str) -> str | None:
+    """The address in one X-Forwarded-For entry or REMOTE_ADDR, canonical, or None if it is not one."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [2001:db8::1]:443
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # 192.0.2.1:51234
+        text = text.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
+
+
+def client_ip(request) -> str:
+    """The client's address as the trusted proxies saw it; REMOTE_ADDR without proxies; never None."""
+    count = getattr(settings, "PROXY_COUNT", 0)
+    if count:
+        entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(entries) >= count:
+            address = _address(entries[-count])
+            if address:
+                return address
+    return _address(request.META.get("REMOTE_ADDR", "")) or UNKNOWN_ADDRESS
 
 
 def attempted_username(request, credentials=None) -> str | None:

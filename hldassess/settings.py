@@ -217,9 +217,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assessments.throttling.lockout_response"  # the sign-in page, with the reason
 AXES_USERNAME_CALLABLE = "assessments.throttling.attempted_username"  # cut to axes' 255-character column
-# Behind a proxy, axes must see the client's address, not the proxy's: name how many proxies add to
-# X-Forwarded-For (DJANGO_PROXY_COUNT=1 behind one load balancer).
-if env_int("DJANGO_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-    AXES_IPWARE_PROXY_ORDER = "right-most"  # the entries on the left are whatever the client sent
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a proxy, axes must see the client's address, not the proxy's: name how many proxies append to
+# X-Forwarded-For (DJANGO_PROXY_COUNT=1 behind one load balancer). The client is the PROXY_COUNT-th entry
+# from the right (the entries on the left are whatever the client sent); without proxies, REMOTE_ADDR.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "assessments.throttling.client_ip"

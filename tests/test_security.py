@@ -382,3 +382,70 @@ def test_a_user_name_too_long_for_the_lockout_table_is_an_ordinary_failed_sign_i
     assert re.search(r"Please enter (a|the) correct username and password", response.content.decode())
     [attempt] = AccessAttempt.objects.all()
     assert len(attempt.username) == 255  # counted, under the first 255 characters of the name
+
+
+# --- The client's address behind proxies (issue 11, item 1) -----------------------------------------------
+
+
+def production_settings(monkeypatch, **env) -> dict:
+    """The settings that hldassess/settings.py makes from this environment (imported afresh, not cached)."""
+    import importlib.util
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("hldassess._settings_probe", ROOT / "hldassess" / "settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {name: getattr(module, name) for name in dir(module) if name.isupper()}
+
+
+def via_proxies(count: int, client_address: str, forged: str = "") -> dict:
+    """The request as the app sees it: each proxy appends the address it was reached from to X-Forwarded-For."""
+    entries = [forged] if forged else []
+    entries += [client_address] + [f"10.1.0.{n}" for n in range(1, count)]
+    return {"HTTP_X_FORWARDED_FOR": ", ".join(entries), "REMOTE_ADDR": "10.0.0.254"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("proxies", [1, 2])
+def test_behind_proxies_a_lockout_holds_for_one_address_and_not_for_another(client, settings, monkeypatch, proxies):
+    production = production_settings(monkeypatch, DJANGO_BEHIND_PROXY="1", DJANGO_PROXY_COUNT=str(proxies))
+    for name, value in production.items():
+        if name.startswith("AXES_") or "PROXY" in name:
+            setattr(settings, name, value)
+    make_user("amina")
+    attacker, official = "203.0.113.5", "198.51.100.7"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # What the attacker writes into X-Forwarded-For itself changes nothing: only the proxies' entries count.
+        response = client.post(reverse("login"), {"username": "amina", "password": "wrong"},
+                               **via_proxies(proxies, attacker, forged=f"192.0.2.{n}"))
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {attacker}
+    right = {"username": "amina", "password": "pw"}
+    assert Client().post(reverse("login"), right, **via_proxies(proxies, attacker)).status_code == 429
+    assert Client().post(reverse("login"), right, **via_proxies(proxies, official)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "proxies,meta,expected",
+    [
+        (0, {"HTTP_X_FORWARDED_FOR": "192.0.2.1"}, "10.0.0.254"),  # no proxy: the header is the client's own words
+        (1, {"HTTP_X_FORWARDED_FOR": "192.0.2.1"}, "192.0.2.1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "6.6.6.6,192.0.2.1"}, "192.0.2.1"),
+        (2, {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.1, 10.1.0.1"}, "192.0.2.1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "192.0.2.1:51234"}, "192.0.2.1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "[2001:db8::1]:443"}, "2001:db8::1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "::ffff:192.0.2.1"}, "192.0.2.1"),
+        (1, {}, "10.0.0.254"),  # reached without the proxy
+        (2, {"HTTP_X_FORWARDED_FOR": "192.0.2.1"}, "10.0.0.254"),  # fewer entries than proxies
+        (1, {"HTTP_X_FORWARDED_FOR": "unknown"}, "10.0.0.254"),
+        (1, {"HTTP_X_FORWARDED_FOR": "192.0.2.1, <script>"}, "10.0.0.254"),
+        (1, {"HTTP_X_FORWARDED_FOR": "", "REMOTE_ADDR": ""}, "0.0.0.0"),  # a Unix socket gives no address
+    ],
+)
+def test_the_client_address_is_the_entry_the_trusted_proxy_appended_and_never_none(settings, proxies, meta, expected):
+    from assessments.throttling import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = RequestFactory().post("/accounts/login/", **{"REMOTE_ADDR": "10.0.0.254", **meta})
+    assert client_ip(request) == expected
