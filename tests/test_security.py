@@ -449,3 +449,74 @@ def test_the_client_address_is_the_entry_the_trusted_proxy_appended_and_never_no
     settings.PROXY_COUNT = proxies
     request = RequestFactory().post("/accounts/login/", **{"REMOTE_ADDR": "10.0.0.254", **meta})
     assert client_ip(request) == expected
+
+
+# --- Error pages that never fail themselves (issue 11, item 3) ----------------------------------------------
+
+UTF16_FORM = "application/x-www-form-urlencoded; charset=utf-16"
+
+
+def browser() -> Client:
+    """A client that checks CSRF like production and holds a CSRF cookie (as after a visit to any form)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = secrets.token_hex(16)  # 32 characters, the form of a CSRF secret
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path,status,text",
+    [
+        ("/accounts/login/", 400, "could not be read"),
+        ("/accounts/password_reset/", 400, "could not be read"),
+        ("/", 400, "could not be read"),
+        ("/no-such-page/", 404, "Page not found"),
+    ],
+)
+def test_a_body_in_a_charset_django_cannot_decode_gets_the_normal_error_page(path, status, text):
+    """Django raises BadRequest for it; its error handlers' CSRF wrapper read the body again and made a raw 500."""
+    client = browser()
+    response = client.generic("POST", path, "username=a&password=b".encode("utf-16"), content_type=UTF16_FORM)
+    assert response.status_code == status
+    page = response.content.decode()
+    assert text in page and "HLD Assess" in page
+
+
+@pytest.mark.django_db
+def test_a_signed_in_post_in_utf16_is_a_400_and_saves_nothing(world):
+    client = browser()
+    client.force_login(world.contributor)
+    url = reverse("questionnaire", args=[world.assessment.pk, 1])
+    response = client.generic("POST", url, "a=1".encode("utf-16"), content_type=UTF16_FORM)
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+@pytest.fixture
+def no_static_manifest(settings, tmp_path):
+    """Production's static files storage, as if collectstatic had never run."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+
+def test_the_500_page_renders_when_the_static_files_manifest_is_missing(no_static_manifest):
+    request = RequestFactory().get("/")
+    request.id = "abc123def456"
+    response = server_error(request)
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page and "abc123def456" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path,status,text", [("/no-such-page/", 404, "Page not found"),
+                                              ("/accounts/login/", 400, "could not be read")])
+def test_error_pages_render_when_the_static_files_manifest_is_missing(no_static_manifest, path, status, text):
+    client = browser()
+    response = client.generic("POST", path, b"a=1", content_type=UTF16_FORM)
+    assert response.status_code == status
+    assert text in response.content.decode()
