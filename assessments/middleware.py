@@ -1,9 +1,16 @@
-"""Request ids: every request gets one, every log line made while serving it carries it.
+"""Request ids and private responses.
+
+Request ids: every request gets one, every log line made while serving it carries it.
 
 An id set by the proxy in front (``X-Request-ID``) is kept when it looks like
 one, so a request can be followed from the load balancer to the database
 query; otherwise a new one is made. The response returns it in the same
 header and the error pages show it, so a ministry official can quote it.
+
+Private responses: whatever is answered to a signed-in person (pages, the
+PDF, the CSV, redirects after a save) says ``Cache-Control: private, no-store``,
+so that neither a shared proxy on a ministry's network nor the browser's disk
+keeps a government's assessment.
 """
 
 import logging
@@ -12,6 +19,7 @@ import time
 import uuid
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from hldassess.logconfig import request_id
 
@@ -61,3 +69,17 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id.reset(token)
+
+
+class PrivateWhenSignedInMiddleware:
+    """After AuthenticationMiddleware: ``Cache-Control: private, no-store`` on every answer to a signed-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -520,3 +520,46 @@ def test_error_pages_render_when_the_static_files_manifest_is_missing(no_static_
     response = client.generic("POST", path, b"a=1", content_type=UTF16_FORM)
     assert response.status_code == status
     assert text in response.content.decode()
+
+
+# --- Nothing behind sign-in is kept by a browser or a shared cache (issue 11, item 6) --------------------------
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.django_db
+def test_everything_behind_sign_in_is_private_and_not_stored(client, world):
+    from tests.factories import answer_all
+
+    answer_all(world.assessment)
+    client.force_login(world.focal)
+    a = world.assessment.pk
+    urls = {
+        "overview": reverse("home"),
+        "assessment": reverse("assessment_detail", args=[a]),
+        "questionnaire": reverse("questionnaire", args=[a, 1]),
+        "history": reverse("criterion_history", args=[a, world.framework.criteria.first().pk]),
+        "report": reverse("report", args=[a]),
+        "PDF": reverse("report_pdf", args=[a]),
+        "CSV": reverse("report_csv", args=[a]),
+        "password change": reverse("password_change"),
+        "a stranger's assessment (404)": reverse("assessment_detail", args=[10**9]),
+    }
+    for kind, url in urls.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), kind
+        assert {"private", "no-store"} <= cache_directives(response), (kind, response.get("Cache-Control"))
+    # A save's answer (a redirect) too.
+    saved = client.post(reverse("assessment_submit", args=[a]))
+    assert saved.status_code == 302 and {"private", "no-store"} <= cache_directives(saved)
+
+
+@pytest.mark.django_db
+def test_the_admin_and_the_sign_in_that_opens_a_session_are_not_stored(client, editor):
+    make_user("amina")
+    response = sign_in(client, "amina", "pw")
+    assert response.status_code == 302 and {"private", "no-store"} <= cache_directives(response)
+    client.force_login(editor)
+    assert {"private", "no-store"} <= cache_directives(client.get(reverse("admin:index")))
