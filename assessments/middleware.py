@@ -7,6 +7,11 @@ one, so a request can be followed from the load balancer to the database
 query; otherwise a new one is made. The response returns it in the same
 header and the error pages show it, so a ministry official can quote it.
 
+Request size: a body whose Content-Length passes settings.MAX_REQUEST_BYTES
+is refused with 413 before anything reads it. Django limits form fields
+(DATA_UPLOAD_MAX_MEMORY_SIZE) but not the file parts of a multipart body,
+which it would stream to disk however large.
+
 Private responses: whatever is answered to a signed-in person (pages, the
 PDF, the CSV, redirects after a save) says ``Cache-Control: private, no-store``,
 so that neither a shared proxy on a ministry's network nor the browser's disk
@@ -18,9 +23,11 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
+from hldassess.errors import request_too_large
 from hldassess.logconfig import request_id
 
 logger = logging.getLogger("hldassess.request")
@@ -69,6 +76,22 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id.reset(token)
+
+
+class RequestSizeLimitMiddleware:
+    """Second in MIDDLEWARE (the 413 is logged with its request id): refuses an oversized body unread."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        if length > settings.MAX_REQUEST_BYTES:
+            return request_too_large(request, settings.MAX_REQUEST_BYTES)
+        return self.get_response(request)
 
 
 class PrivateWhenSignedInMiddleware:

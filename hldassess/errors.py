@@ -1,4 +1,4 @@
-"""The error pages (handler400, 403, 404, 500): they must never fail themselves.
+"""The error pages (handler400, 403, 404, 500, and the 413 of RequestSizeLimitMiddleware): they never fail.
 
 Django's own handlers are wrapped in ``requires_csrf_token``, whose CSRF check
 reads ``request.POST``. A body Django cannot decode (``application/x-www-form-
@@ -16,6 +16,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -72,6 +73,13 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return _page(request, "404.html", 404, {}, _("Page not found"),
                  _("There is nothing here, or you do not have access to it."))
+
+
+def request_too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    """413, sent by RequestSizeLimitMiddleware before the body is read."""
+    size = filesizeformat(limit)
+    return _page(request, "413.html", 413, {"limit": size}, _("The request is too large"),
+                 _("At most %(limit)s can be sent at once. Nothing was saved.") % {"limit": size})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

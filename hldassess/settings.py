@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "assessments.middleware.RequestIdMiddleware",
+    "assessments.middleware.RequestSizeLimitMiddleware",  # 413 for a body over MAX_REQUEST_BYTES, unread
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -162,6 +163,14 @@ LOGGING = logging_config(
     level=os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper(),
     fmt=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
 )
+
+# --- Request sizes (README "Production"); the proxy in front refuses larger bodies first ---------------
+# Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) but not the file parts of a multipart
+# body, so the whole body is limited by its Content-Length: over MAX_REQUEST_BYTES is a 413, unread. The
+# default leaves room for a 5 MB workbook (a later upload feature) and its form.
+MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 6 * 1024 * 1024)
+# A file part is never larger than the body, so it stays in memory: no upload lands in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # --- Security (SECURITY.md says what each control is for) ------------------------------------------
 # Served over HTTPS unless DEBUG is on or DJANGO_HTTPS=0 (a plain-HTTP trial run on loopback).

@@ -563,3 +563,22 @@ def test_the_admin_and_the_sign_in_that_opens_a_session_are_not_stored(client, e
     assert response.status_code == 302 and {"private", "no-store"} <= cache_directives(response)
     client.force_login(editor)
     assert {"private", "no-store"} <= cache_directives(client.get(reverse("admin:index")))
+
+
+# --- Request size limits in gunicorn (issue 11, item 12) -----------------------------------------------------
+
+
+def test_gunicorn_limits_request_lines_and_headers_like_the_proxy():
+    """The values the README gives for the proxy; gunicorn's own validation accepts them."""
+    from gunicorn.config import Config
+
+    from hldassess import gunicorn as conf
+
+    expected = {"limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 8190}
+    config = Config()
+    for name, value in expected.items():
+        assert getattr(conf, name) == value, name
+        config.set(name, getattr(conf, name))
+        assert getattr(config, name) == value
+    readme = (ROOT / "README.md").read_text()
+    assert "client_max_body_size" in readme and "large_client_header_buffers" in readme
