@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
 	@if ls fixtures/hld2013.* >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py loaddata hld2013; fi
 	@if $(DEV_ENV) $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py seed_demo; fi
 	@echo "HLD Assess is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
@@ -28,6 +29,7 @@ run: install
 # for a plain-HTTP trial on this machine add DJANGO_HTTPS=0.
 serve: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config python:hldassess.gunicorn hldassess.wsgi
 

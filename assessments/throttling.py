@@ -21,13 +21,24 @@ behind settings.PROXY_COUNT proxies the client is the PROXY_COUNT-th entry from
 the right. Everything left of it is whatever the client sent and is ignored, so
 a guesser cannot pick a fresh address per attempt, and one address's lockout
 does not lock the official out from everywhere else.
+
+Password reset requests are limited per address and per account
+(``password_reset_refusal``): at most settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+from one address and PASSWORD_RESET_LIMIT_PER_ACCOUNT for one e-mail address
+per PASSWORD_RESET_WINDOW, counted whether or not an account has that e-mail
+(so the limit tells nobody who has one). The counts live in Django's cache
+"throttle", kept in the database so that every worker and server shares them.
 """
 
+import hashlib
 import ipaddress
+import math
+import time
 
 from axes.backends import AxesStandaloneBackend
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import caches
 
 # The width of axes' username column; no account has a longer name (User.username is 150).
 USERNAME_LIMIT = AccessAttempt._meta.get_field("username").max_length
@@ -96,3 +107,37 @@ def lockout_response(request, original_response=None, credentials=None):
         {"form": form, "next": request.POST.get("next", ""), "locked_out": True, "lockout_minutes": minutes},
         status=429,
     )
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _window_count(key: str, window: float, now: float) -> tuple[int, float]:
+    """(requests counted in the current window, when it started); a window that has ended counts 0."""
+    count, started = caches["throttle"].get(key) or (0, now)
+    if now - started >= window:
+        return 0, now
+    return count, started
+
+
+def password_reset_refusal(request, email: str) -> int | None:
+    """None, and the request is counted; or the minutes to wait when the address or the account is over its limit.
+
+    Counted in fixed windows; two requests at the same moment may both pass (the cache has no atomic
+    read-and-add for a pair), which lets one extra e-mail through at most.
+    """
+    window = settings.PASSWORD_RESET_WINDOW.total_seconds()
+    account = hashlib.sha256(email.strip().lower().encode()).hexdigest()  # no e-mail addresses in the cache
+    counters = {
+        f"password-reset:address:{client_ip(request)}": settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+        f"password-reset:account:{account}": settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT,
+    }
+    now = _now()
+    counts = {key: _window_count(key, window, now) for key in counters}
+    over = [started for key, (count, started) in counts.items() if count >= counters[key]]
+    if over:
+        return max(1, math.ceil((max(over) + window - now) / 60))
+    for key, (count, started) in counts.items():
+        caches["throttle"].set(key, (count + 1, started), timeout=math.ceil(window))
+    return None

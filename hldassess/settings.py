@@ -214,6 +214,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Caches: rendered fragments in each process's memory; rate limits in the database, so that every worker and
+# server counts together (the table is made by ``manage.py createcachetable``, which ``make serve`` runs).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hld_throttle_cache"},
+}
+
+# Password reset requests per window, from one address and for one e-mail address (assessments/throttling.py).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("DJANGO_PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env_int("DJANGO_PASSWORD_RESET_WINDOW_MINUTES", 60))
+
 # Login throttling (django-axes): AXES_FAILURE_LIMIT failed sign-ins for one user name from one
 # address lock that pair out for AXES_COOLOFF_TIME; a success resets the count. Lockouts are listed
 # in the admin under "Axes > Access attempts", where an administrator can also lift them.

@@ -582,3 +582,70 @@ def test_gunicorn_limits_request_lines_and_headers_like_the_proxy():
         assert getattr(config, name) == value
     readme = (ROOT / "README.md").read_text()
     assert "client_max_body_size" in readme and "large_client_header_buffers" in readme
+
+
+# --- Password reset rate limit (issue 11, item 11) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def reset_limits(settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+    settings.PASSWORD_RESET_WINDOW = timedelta(hours=1)
+    return settings
+
+
+def ask_reset(client, email, address):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def refused_with_a_message(response):
+    page = response.content.decode()
+    return response.status_code == 429 and "Too many password reset requests" in page and "alert-danger" in page
+
+
+@pytest.mark.django_db
+def test_password_reset_is_limited_per_account_from_any_address(client, reset_limits, mailoutbox):
+    make_user("amina", email="amina@example.org")
+    limit = reset_limits.PASSWORD_RESET_LIMIT_PER_ACCOUNT
+    for n in range(limit):
+        response = ask_reset(client, "amina@example.org" if n % 2 else " AMINA@example.org", f"10.2.0.{n}")
+        assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert len(mailoutbox) == limit
+    refused = ask_reset(client, "amina@example.org", "10.2.1.1")
+    assert refused_with_a_message(refused)
+    assert len(mailoutbox) == limit
+    # Another account is not affected.
+    make_user("kofi", email="kofi@example.org")
+    assert ask_reset(client, "kofi@example.org", "10.2.1.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_is_limited_per_address_for_any_account(client, reset_limits, mailoutbox):
+    limit = reset_limits.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    for n in range(limit):
+        assert ask_reset(client, f"someone{n}@example.org", "10.3.0.1").status_code == 302
+    # The same answer whether or not the account exists: the limit tells nobody who has an account.
+    make_user("amina", email="amina@example.org")
+    assert refused_with_a_message(ask_reset(client, "amina@example.org", "10.3.0.1"))
+    assert refused_with_a_message(ask_reset(client, "nobody@example.org", "10.3.0.1"))
+    assert mailoutbox == []
+    assert ask_reset(client, "amina@example.org", "10.3.0.2").status_code == 302
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_password_reset_limit_ends_after_its_window(client, reset_limits, mailoutbox, monkeypatch):
+    settings = reset_limits
+    import time
+
+    from assessments import throttling
+
+    make_user("amina", email="amina@example.org")
+    for n in range(settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT):
+        ask_reset(client, "amina@example.org", f"10.4.0.{n}")
+    refused = ask_reset(client, "amina@example.org", "10.4.1.1")
+    assert refused_with_a_message(refused) and "60 minutes" in refused.content.decode()
+    later = time.time() + settings.PASSWORD_RESET_WINDOW.total_seconds() + 1
+    monkeypatch.setattr(throttling, "_now", lambda: later, raising=False)
+    assert ask_reset(client, "amina@example.org", "10.4.1.1").status_code == 302
