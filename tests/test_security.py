@@ -649,3 +649,32 @@ def test_the_password_reset_limit_ends_after_its_window(client, reset_limits, ma
     later = time.time() + settings.PASSWORD_RESET_WINDOW.total_seconds() + 1
     monkeypatch.setattr(throttling, "_now", lambda: later, raising=False)
     assert ask_reset(client, "amina@example.org", "10.4.1.1").status_code == 302
+
+
+# --- SECURITY.md says what the code does (issue 11, item 13) ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_evidence_links_are_web_addresses_only_as_security_md_says(client, world):
+    client.force_login(world.contributor)
+    criteria = list(Criterion.objects.filter(version=world.framework, theme__round_table__number=1))
+    data = {}
+    for c in criteria:
+        data.update({f"c{c.pk}-confidence": "self_declared", f"c{c.pk}-base": "0"})
+    data.update({f"c{criteria[0].pk}-answer": "3", f"c{criteria[0].pk}-evidence_url": "ftp://example.org/law.pdf"})
+    response = client.post(reverse("questionnaire", args=[world.assessment.pk, 1]), data)
+    assert "Enter a web address starting with http:// or https://." in response.content.decode()
+    assert not Response.objects.exists()
+    [row] = [line for line in (ROOT / "SECURITY.md").read_text().splitlines() if line.startswith("| Evidence links")]
+    accepted, refused = row.split("refused", 1)[0].split("`ftp:`", 1)
+    assert "`http`" in accepted and "`https`" in accepted and "ftp" not in accepted  # ftp only among the refused
+
+
+def test_security_md_says_what_is_tested_and_names_test_files_that_exist():
+    text = (ROOT / "SECURITY.md").read_text()
+    assert "## What is tested and how to run it" in text
+    section = text.split("## What is tested and how to run it", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"tests/[\w/]+\.py", section))
+    assert {"tests/test_security.py", "tests/test_fuzz.py", "tests/test_backup.py", "tests/test_admin.py"} <= named
+    assert [path for path in named if not (ROOT / path).exists()] == []
+    assert "DATABASE_URL=" in section and "pytest" in section
