@@ -1,4 +1,4 @@
-"""Login throttling with django-axes (SECURITY.md).
+"""Throttling (SECURITY.md): sign-in lockouts with django-axes, and the password reset limit.
 
 Every sign-in over the web (our sign-in page, the admin's) passes the request
 to ``authenticate``, so axes counts the failures per user name and address and
