@@ -201,10 +201,15 @@ def _check_structure(data: dict, models: dict) -> None:
         if not isinstance(row.get("fields"), dict):
             raise BackupError(f"{REFUSED}row {number} of the backup ({label}) has no “fields”.")
     held = Counter(row["model"] for row in data["objects"])
-    wrong = {label: (data["counts"].get(label, 0), n) for label, n in (held | Counter(data["counts"])).items()
-             if data["counts"].get(label, 0) != held.get(label, 0)}
+    wrong = {
+        label: (data["counts"].get(label, 0), held.get(label, 0))
+        for label in sorted(set(held) | set(data["counts"]))
+        if data["counts"].get(label, 0) != held.get(label, 0)
+    }
     if wrong:
-        details = ", ".join(f"{label}: {n} in the backup's counts, {got} rows in it" for label, (n, got) in wrong.items())
+        details = ", ".join(
+            f"{label}: {n} in the backup's counts, {got} rows in it" for label, (n, got) in wrong.items()
+        )
         raise BackupError(f"{REFUSED}the row counts differ ({details}).")
 
 
@@ -301,7 +306,9 @@ def _invalid_rows(models: dict, using: str) -> list[str]:
 
 # Django's wording for a value it cannot convert: "['“high” value must be an integer.']: (app.model:pk=1) field_value
 # was 'high'".
-_BAD_VALUE = re.compile(r"^\[(?P<messages>.*)\]: \((?P<label>[\w.]+):pk=(?P<pk>[^)]*)\) field_value was '(?P<value>.*)'$", re.S)
+_BAD_VALUE = re.compile(
+    r"^\[(?P<messages>.*)\]: \((?P<label>[\w.]+):pk=(?P<pk>[^)]*)\) field_value was '(?P<value>.*)'$", re.S
+)
 
 
 def _loader_message(error: Exception) -> str:
