@@ -79,7 +79,7 @@ class RequestIdMiddleware:
 
 
 class RequestSizeLimitMiddleware:
-    """Second in MIDDLEWARE (the 413 is logged with its request id): refuses an oversized body unread."""
+    """Refuses an oversized body unread. After the request id and the security headers (the 413 has them)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -70,9 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "assessments.middleware.RequestIdMiddleware",
-    "assessments.middleware.RequestSizeLimitMiddleware",  # 413 for a body over MAX_REQUEST_BYTES, unread
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "assessments.middleware.RequestSizeLimitMiddleware",  # 413 for a body over MAX_REQUEST_BYTES, unread
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

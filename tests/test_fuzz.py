@@ -548,6 +548,7 @@ def test_a_body_over_the_request_limit_is_refused_before_it_is_read_even_as_a_fi
     assert response.status_code == 413
     page = response.content.decode()
     assert "too large" in page and "Nothing was saved" in page
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"] and response["X-Request-ID"]
     assert (assessment_state(), response_state()) == before
 
 
