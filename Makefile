@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
 	@if ls fixtures/hld2013.* >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py loaddata hld2013; fi
 	@# The 2026 revision (copied from hld2013) replaces it for new assessments; existing ones keep the original.
 	@if ls fixtures/hld2013-r2026.* >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py loaddata hld2013-r2026 && \
@@ -36,6 +37,7 @@ run: install
 # for a plain-HTTP trial on this machine add DJANGO_HTTPS=0.
 serve: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config python:hldassess.gunicorn hldassess.wsgi
 

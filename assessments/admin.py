@@ -1,11 +1,14 @@
 """The Django admin for criteria editors and the secretariat.
 
-Parts of a published or retired framework version are shown read-only; the
-copy / publish / retire actions wrap the functions in ``versioning``.
+Parts of a published or retired framework version, and the reference rows
+(sectors, key elements, SDG domains, GCM objectives) that such a version uses,
+are shown read-only; the copy / publish / retire actions wrap the functions in
+``versioning``.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
@@ -30,6 +33,7 @@ from .models import (
     SupportAvailable,
     Theme,
 )
+from .models.reference import reference_locked_error
 from .versioning import framework_copy, framework_publish, framework_retire
 
 FRAMEWORK_FILE_LIMIT = 10 * 1024 * 1024  # the HLD 2013 framework's file is about 0.3 MB
@@ -293,24 +297,48 @@ class CriterionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
 # --- Reference lists -----------------------------------------------------------
 
 
+class LockedWhenUsedMixin:
+    """Read-only for a row that a published or retired version uses (the model refuses the change too)."""
+
+    def _locking_version(self, obj):
+        if obj is None:
+            return None
+        if not hasattr(obj, "_admin_locking_version"):  # asked several times per page: one query
+            obj._admin_locking_version = obj.locking_version()
+        return obj._admin_locking_version
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._locking_version(obj) is None
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._locking_version(obj) is None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        version = self._locking_version(obj)
+        if version is not None and request.method == "GET":
+            self.message_user(request, str(reference_locked_error(obj, version)), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(KeyElement)
-class KeyElementAdmin(admin.ModelAdmin):
+class KeyElementAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
     list_display = ["code", "title"]
 
 
 @admin.register(PolicySector)
-class PolicySectorAdmin(admin.ModelAdmin):
+class PolicySectorAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
 
 
 @admin.register(SdgDomain)
-class SdgDomainAdmin(admin.ModelAdmin):
+class SdgDomainAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
     list_display = ["order", "name", "code"]
 
 
 @admin.register(GcmObjective)
-class GcmObjectiveAdmin(admin.ModelAdmin):
+class GcmObjectiveAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
     list_display = ["number", "title"]
     search_fields = ["title"]
 

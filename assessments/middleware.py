@@ -1,9 +1,21 @@
-"""Request ids: every request gets one, every log line made while serving it carries it.
+"""Request ids and private responses.
+
+Request ids: every request gets one, every log line made while serving it carries it.
 
 An id set by the proxy in front (``X-Request-ID``) is kept when it looks like
 one, so a request can be followed from the load balancer to the database
 query; otherwise a new one is made. The response returns it in the same
 header and the error pages show it, so a ministry official can quote it.
+
+Request size: a body whose Content-Length passes settings.MAX_REQUEST_BYTES
+is refused with 413 before anything reads it. Django limits form fields
+(DATA_UPLOAD_MAX_MEMORY_SIZE) but not the file parts of a multipart body,
+which it would stream to disk however large.
+
+Private responses: whatever is answered to a signed-in person (pages, the
+PDF, the CSV, redirects after a save) says ``Cache-Control: private, no-store``,
+so that neither a shared proxy on a ministry's network nor the browser's disk
+keeps a government's assessment.
 """
 
 import logging
@@ -11,8 +23,11 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
+from hldassess.errors import request_too_large
 from hldassess.logconfig import request_id
 
 logger = logging.getLogger("hldassess.request")
@@ -61,3 +76,33 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id.reset(token)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses an oversized body unread. After the request id and the security headers (the 413 has them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        if length > settings.MAX_REQUEST_BYTES:
+            return request_too_large(request, settings.MAX_REQUEST_BYTES)
+        return self.get_response(request)
+
+
+class PrivateWhenSignedInMiddleware:
+    """After AuthenticationMiddleware: ``Cache-Control: private, no-store`` on every answer to a signed-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
+from .views import accounts, documents, people, questionnaire, reports, two_factor, workflow
 from .views import assessments as views
-from .views import documents, people, questionnaire, reports, two_factor, workflow
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before django.contrib.auth's URLs: the same page, rate-limited.
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("governments/<int:government_pk>/assessments/start", workflow.assessment_start_view, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),

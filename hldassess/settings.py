@@ -77,12 +77,14 @@ MIDDLEWARE = [
     "assessments.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "assessments.middleware.RequestSizeLimitMiddleware",  # 413 for a body over MAX_REQUEST_BYTES, unread
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
+    "assessments.middleware.PrivateWhenSignedInMiddleware",  # Cache-Control: private, no-store when signed in
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.two_factor.TwoFactorMiddleware",  # unverified users go to the code page (or to enrol)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -199,6 +201,14 @@ LOGGING = logging_config(
     fmt=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
 )
 
+# --- Request sizes (README "Production"); the proxy in front refuses larger bodies first ---------------
+# Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) but not the file parts of a multipart
+# body, so the whole body is limited by its Content-Length: over MAX_REQUEST_BYTES is a 413, unread. The
+# default leaves room for a 5 MB workbook (a later upload feature) and its form.
+MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 6 * 1024 * 1024)
+# A file part is never larger than the body, so it stays in memory: no upload lands in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
 # --- Security (SECURITY.md says what each control is for) ------------------------------------------
 # Served over HTTPS unless DEBUG is on or DJANGO_HTTPS=0 (a plain-HTTP trial run on loopback).
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
@@ -241,6 +251,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Caches: rendered fragments in each process's memory; rate limits in the database, so that every worker and
+# server counts together (the table is made by ``manage.py createcachetable``, which ``make serve`` runs).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hld_throttle_cache"},
+}
+
+# Password reset requests per window, from one address and for one e-mail address (assessments/throttling.py).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("DJANGO_PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env_int("DJANGO_PASSWORD_RESET_WINDOW_MINUTES", 60))
+
 # Login throttling (django-axes): AXES_FAILURE_LIMIT failed sign-ins for one user name from one
 # address lock that pair out for AXES_COOLOFF_TIME; a success resets the count. Lockouts are listed
 # in the admin under "Axes > Access attempts", where an administrator can also lift them.
@@ -253,12 +275,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assessments.throttling.lockout_response"  # the sign-in page, with the reason
-# Behind a proxy, axes must see the client's address, not the proxy's: name how many proxies add to
-# X-Forwarded-For (DJANGO_PROXY_COUNT=1 behind one load balancer).
-if env_int("DJANGO_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-    AXES_IPWARE_PROXY_ORDER = "right-most"  # the entries on the left are whatever the client sent
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_USERNAME_CALLABLE = "assessments.throttling.attempted_username"  # cut to axes' 255-character column
+# Behind a proxy, axes must see the client's address, not the proxy's: name how many proxies append to
+# X-Forwarded-For (DJANGO_PROXY_COUNT=1 behind one load balancer). The client is the PROXY_COUNT-th entry
+# from the right (the entries on the left are whatever the client sent); without proxies, REMOTE_ADDR.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "assessments.throttling.client_ip"
 
 # Two-factor sign-in (django-otp, assessments/two_factor.py): every user may enrol an authenticator app and
 # recovery codes; HLD_REQUIRE_2FA makes it compulsory for focal points, the secretariat, secretariat

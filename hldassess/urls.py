@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from assessments.views.health import healthz
 
+# Our own error pages (hldassess/errors.py): they never re-read the request body and never fail themselves.
+handler400 = "hldassess.errors.bad_request"
+handler403 = "hldassess.errors.permission_denied"
+handler404 = "hldassess.errors.page_not_found"
 handler500 = "hldassess.errors.server_error"  # shows the request id to quote
 
 admin.site.site_header = "HLD Assess administration"

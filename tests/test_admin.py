@@ -99,3 +99,54 @@ def test_publish_action_reports_what_is_missing(editor_client, draft_framework):
     assert "RT1.01 lacks level descriptor(s) 4" in response.content.decode()
     draft_framework.refresh_from_db()
     assert draft_framework.status == "draft"
+
+
+# --- Reference rows used by a published version (issue 11, item 5) ----------------------------------------------
+
+
+def test_a_policy_sector_used_by_a_published_version_is_read_only_in_the_admin_and_says_why(
+    editor_client, published_framework
+):
+    from assessments.models import PolicySector
+
+    sector = PolicySector.objects.get(code="labour-employment")
+    url = admin_url("policysector_change", sector.pk)
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="name"' not in html
+    assert f"is used by “{published_framework.name}”, which is published and read-only" in html
+    response = editor_client.post(url, {"code": "labour-employment", "name": "Renamed"})
+    assert response.status_code == 403
+    assert PolicySector.objects.get(pk=sector.pk).name == sector.name
+    assert editor_client.post(admin_url("policysector_delete", sector.pk), {"post": "yes"}).status_code == 403
+    bulk = editor_client.post(admin_url("policysector_changelist"),
+                              {"action": "delete_selected", "_selected_action": [sector.pk], "post": "yes"})
+    assert bulk.status_code in (200, 302, 403)
+    assert PolicySector.objects.filter(pk=sector.pk).exists()
+
+
+def test_a_policy_sector_used_only_by_drafts_is_editable_in_the_admin(editor_client, draft_framework):
+    from assessments.models import PolicySector
+
+    sector = PolicySector.objects.get(code="labour-employment")
+    page = editor_client.get(admin_url("policysector_change", sector.pk))
+    assert 'name="name"' in page.content.decode()
+    response = editor_client.post(admin_url("policysector_change", sector.pk),
+                                  {"code": "labour-employment", "name": "Labour (renamed)"})
+    assert response.status_code == 302
+    assert PolicySector.objects.get(pk=sector.pk).name == "Labour (renamed)"
+
+
+@pytest.mark.parametrize("name,lookup", [("keyelement", {"code": "c"}), ("sdgdomain", {"code": "migrant-rights"}),
+                                         ("gcmobjective", {"number": 6})])
+def test_the_fixed_reference_lists_used_by_a_published_version_are_read_only_even_for_a_superuser(
+    client, published_framework, name, lookup
+):
+    from django.apps import apps
+
+    row = apps.get_model("assessments", name).objects.get(**lookup)
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    html = client.get(admin_url(f"{name}_change", row.pk)).content.decode()
+    assert "read-only" in html and 'type="submit" value="Save"' not in html
+    assert client.post(admin_url(f"{name}_delete", row.pk), {"post": "yes"}).status_code == 403

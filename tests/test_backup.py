@@ -180,6 +180,99 @@ def test_a_failed_restore_leaves_the_database_as_it_was(filled, tmp_path):
     data["counts"]["assessments.assessment"] += 1  # as if a row had been lost in the file
     path.write_text(json.dumps(data))
     empty_database()
-    with pytest.raises(CommandError, match="Nothing was restored: the row counts differ"):
+    with pytest.raises(CommandError, match=r"Nothing was restored: the row counts differ \(assessments.assessment: "
+                                           r"4 in the backup's counts, 3 rows in it\)"):
         call_command("restore", str(path))
     assert not Assessment.objects.exists() and not User.objects.exists()
+
+
+# --- A malformed backup is refused with one clear message, and nothing changes (issue 11, item 10) ---------------
+
+
+@pytest.fixture
+def backup_file(filled, tmp_path):
+    """A good backup of ``filled``, read back as data, and the database emptied for the restore."""
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+    data = json.loads(path.read_text())
+    empty_database()
+    return path, data
+
+
+def objects_of(data, label):
+    return [o for o in data["objects"] if o["model"] == label]
+
+
+def drop(data, label):
+    data["objects"] = [o for o in data["objects"] if o["model"] != label]
+    data["counts"][label] = 0
+
+
+def restore_refused(path, data, pattern):
+    """restore answers one CommandError matching ``pattern`` (never a traceback), and the database is unchanged."""
+    path.write_text(json.dumps(data))
+    before = table_counts()
+    with pytest.raises(CommandError, match=pattern) as error:
+        call_command("restore", str(path))
+    assert "Traceback" not in str(error.value) and "\n" not in str(error.value).strip()
+    assert table_counts() == before
+    return str(error.value)
+
+
+@pytest.mark.parametrize("key", ["migrations", "counts", "objects"])
+def test_restore_names_a_missing_key_of_the_file(backup_file, key):
+    path, data = backup_file
+    del data[key]
+    restore_refused(path, data, f"Nothing was restored: the backup has no “{key}”")
+
+
+def test_restore_names_a_row_without_its_fields(backup_file):
+    path, data = backup_file
+    del objects_of(data, "assessments.assessment")[0]["fields"]
+    restore_refused(path, data,
+                    r"Nothing was restored: row \d+ of the backup \(assessments.assessment\) has no “fields”")
+
+
+def test_restore_names_a_bad_value(backup_file):
+    path, data = backup_file
+    response = objects_of(data, "assessments.response")[0]
+    response["fields"]["score"] = "high"
+    message = restore_refused(path, data, r"Nothing was restored:.*assessments.response")
+    assert f"pk={response['pk']}" in message and "high" in message
+
+
+def test_restore_names_a_status_it_does_not_know(backup_file):
+    path, data = backup_file
+    assessment = objects_of(data, "assessments.assessment")[0]
+    assessment["fields"]["status"] = "hacked"
+    message = restore_refused(path, data, r"Nothing was restored:.*assessments.assessment")
+    assert f"pk={assessment['pk']}" in message and "status" in message and "hacked" in message
+
+
+def test_restore_names_rows_whose_parent_rows_are_missing(backup_file):
+    path, data = backup_file
+    drop(data, "assessments.government")
+    message = restore_refused(path, data, r"Nothing was restored:.*not in the backup")
+    assert "assessments.government" in message
+
+
+def test_restore_names_a_row_that_breaks_a_constraint(backup_file):
+    path, data = backup_file
+    twin = json.loads(json.dumps(objects_of(data, "assessments.response")[0]))
+    twin["pk"] = 10**6
+    data["objects"].append(twin)
+    data["counts"]["assessments.response"] += 1
+    restore_refused(path, data, r"(?i)Nothing was restored:.*assessments.response.*(unique|already exists)")
+
+
+def test_restore_names_a_count_that_disagrees_with_the_rows(backup_file):
+    path, data = backup_file
+    data["counts"]["assessments.response"] = "many"
+    restore_refused(path, data, r"Nothing was restored: the count of assessments.response")
+
+
+def test_restore_names_rows_whose_parent_rows_named_by_natural_key_are_missing(backup_file):
+    path, data = backup_file
+    drop(data, "auth.user")
+    restore_refused(path, data, r"Nothing was restored: assessments.membership pk=\d+ refers to the auth.user focal, "
+                                r"which is not in the backup")

@@ -138,3 +138,59 @@ def test_bulk_delete_of_a_published_version_is_refused(published_framework):
     with pytest.raises(FrameworkLocked):
         Criterion.objects.filter(version=published_framework).delete()
     assert Criterion.objects.filter(version=published_framework).count() == 8
+
+
+# --- Reference rows used by a published or retired version are read-only (issue 11, item 5) -------------------
+
+REFERENCE_ROWS = [
+    ("PolicySector", {"code": "labour-employment"}, "name"),
+    ("KeyElement", {"code": "c"}, "title"),
+    ("SdgDomain", {"code": "migrant-rights"}, "name"),
+    ("GcmObjective", {"number": 6}, "title"),
+]
+
+
+def reference_row(model_name, lookup):
+    from assessments import models
+
+    return getattr(models, model_name).objects.get(**lookup)
+
+
+@pytest.mark.parametrize("status", ["published", "retired"])
+@pytest.mark.parametrize("model_name,lookup,text_field", REFERENCE_ROWS)
+def test_a_reference_row_used_by_a_locked_version_cannot_be_renamed_or_deleted(model_name, lookup, text_field, status):
+    from tests.factories import make_framework
+
+    version = make_framework(status=status)
+    row = reference_row(model_name, lookup)
+    original = getattr(row, text_field)
+    setattr(row, text_field, "Renamed after approval")
+    with pytest.raises(FrameworkLocked) as error:
+        row.save()
+    assert f"“{version.name}”, which is {status}" in str(error.value)
+    assert "read-only" in str(error.value)
+    with pytest.raises(FrameworkLocked):
+        reference_row(model_name, lookup).delete()
+    with pytest.raises(FrameworkLocked):
+        type(row).objects.filter(pk=row.pk).delete()
+    assert getattr(reference_row(model_name, lookup), text_field) == original
+    # The published criteria keep their tags.
+    assert reference_row(model_name, lookup).criteria.filter(version=version).count() == version.criteria.count()
+
+
+@pytest.mark.parametrize("model_name,lookup,text_field", REFERENCE_ROWS)
+def test_a_reference_row_used_only_by_drafts_may_be_renamed_and_saving_unchanged_is_no_change(
+    draft_framework, model_name, lookup, text_field
+):
+    row = reference_row(model_name, lookup)
+    setattr(row, text_field, "Renamed in a draft")
+    row.save()
+    assert getattr(reference_row(model_name, lookup), text_field) == "Renamed in a draft"
+
+
+def test_saving_an_unchanged_row_of_a_published_version_is_allowed_and_a_new_sector_may_be_added(published_framework):
+    from assessments.models import PolicySector
+
+    reference_row("PolicySector", {"code": "labour-employment"}).save()
+    PolicySector.objects.create(code="new-sector", name="A new sector")
+    PolicySector.objects.get(code="new-sector").delete()  # used by nothing

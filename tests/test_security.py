@@ -370,3 +370,311 @@ def test_the_responses_csv_neutralises_formulas_typed_into_answers(client, world
 )
 def test_safe_cell_neutralises_formulas_and_keeps_everything_else(value, cell):
     assert safe_cell(value) == cell
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["login", "admin:login"])
+@pytest.mark.parametrize("username", ["x" * 256, "\ufdfa" * 20])  # the second NFKC-normalises to 360 characters
+def test_a_user_name_too_long_for_the_lockout_table_is_an_ordinary_failed_sign_in(client, page, username):
+    """django-axes stores the name in 255 characters; PostgreSQL refused longer ones with a 500."""
+    response = client.post(reverse(page), {"username": username, "password": "wrong"}, REMOTE_ADDR="10.0.0.4")
+    assert response.status_code == 200
+    assert re.search(r"Please enter (a|the) correct username and password", response.content.decode())
+    [attempt] = AccessAttempt.objects.all()
+    assert len(attempt.username) == 255  # counted, under the first 255 characters of the name
+
+
+# --- The client's address behind proxies (issue 11, item 1) -----------------------------------------------
+
+
+def production_settings(monkeypatch, **env) -> dict:
+    """The settings that hldassess/settings.py makes from this environment (imported afresh, not cached)."""
+    import importlib.util
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("hldassess._settings_probe", ROOT / "hldassess" / "settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {name: getattr(module, name) for name in dir(module) if name.isupper()}
+
+
+def via_proxies(count: int, client_address: str, forged: str = "") -> dict:
+    """The request as the app sees it: each proxy appends the address it was reached from to X-Forwarded-For."""
+    entries = [forged] if forged else []
+    entries += [client_address] + [f"10.1.0.{n}" for n in range(1, count)]
+    return {"HTTP_X_FORWARDED_FOR": ", ".join(entries), "REMOTE_ADDR": "10.0.0.254"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("proxies", [1, 2])
+def test_behind_proxies_a_lockout_holds_for_one_address_and_not_for_another(client, settings, monkeypatch, proxies):
+    production = production_settings(monkeypatch, DJANGO_BEHIND_PROXY="1", DJANGO_PROXY_COUNT=str(proxies))
+    for name, value in production.items():
+        if name.startswith("AXES_") or "PROXY" in name:
+            setattr(settings, name, value)
+    make_user("amina")
+    attacker, official = "203.0.113.5", "198.51.100.7"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # What the attacker writes into X-Forwarded-For itself changes nothing: only the proxies' entries count.
+        response = client.post(reverse("login"), {"username": "amina", "password": "wrong"},
+                               **via_proxies(proxies, attacker, forged=f"192.0.2.{n}"))
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {attacker}
+    right = {"username": "amina", "password": "pw"}
+    assert Client().post(reverse("login"), right, **via_proxies(proxies, attacker)).status_code == 429
+    assert Client().post(reverse("login"), right, **via_proxies(proxies, official)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "proxies,meta,expected",
+    [
+        (0, {"HTTP_X_FORWARDED_FOR": "192.0.2.1"}, "10.0.0.254"),  # no proxy: the header is the client's own words
+        (1, {"HTTP_X_FORWARDED_FOR": "192.0.2.1"}, "192.0.2.1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "6.6.6.6,192.0.2.1"}, "192.0.2.1"),
+        (2, {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.1, 10.1.0.1"}, "192.0.2.1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "192.0.2.1:51234"}, "192.0.2.1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "[2001:db8::1]:443"}, "2001:db8::1"),
+        (1, {"HTTP_X_FORWARDED_FOR": "::ffff:192.0.2.1"}, "192.0.2.1"),
+        (1, {}, "10.0.0.254"),  # reached without the proxy
+        (2, {"HTTP_X_FORWARDED_FOR": "192.0.2.1"}, "10.0.0.254"),  # fewer entries than proxies
+        (1, {"HTTP_X_FORWARDED_FOR": "unknown"}, "10.0.0.254"),
+        (1, {"HTTP_X_FORWARDED_FOR": "192.0.2.1, <script>"}, "10.0.0.254"),
+        (1, {"HTTP_X_FORWARDED_FOR": "", "REMOTE_ADDR": ""}, "0.0.0.0"),  # a Unix socket gives no address
+    ],
+)
+def test_the_client_address_is_the_entry_the_trusted_proxy_appended_and_never_none(settings, proxies, meta, expected):
+    from assessments.throttling import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = RequestFactory().post("/accounts/login/", **{"REMOTE_ADDR": "10.0.0.254", **meta})
+    assert client_ip(request) == expected
+
+
+# --- Error pages that never fail themselves (issue 11, item 3) ----------------------------------------------
+
+UTF16_FORM = "application/x-www-form-urlencoded; charset=utf-16"
+
+
+def browser() -> Client:
+    """A client that checks CSRF like production and holds a CSRF cookie (as after a visit to any form)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = secrets.token_hex(16)  # 32 characters, the form of a CSRF secret
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path,status,text",
+    [
+        ("/accounts/login/", 400, "could not be read"),
+        ("/accounts/password_reset/", 400, "could not be read"),
+        ("/", 400, "could not be read"),
+        ("/no-such-page/", 404, "Page not found"),
+    ],
+)
+def test_a_body_in_a_charset_django_cannot_decode_gets_the_normal_error_page(path, status, text):
+    """Django raises BadRequest for it; its error handlers' CSRF wrapper read the body again and made a raw 500."""
+    client = browser()
+    response = client.generic("POST", path, "username=a&password=b".encode("utf-16"), content_type=UTF16_FORM)
+    assert response.status_code == status
+    page = response.content.decode()
+    assert text in page and "HLD Assess" in page
+
+
+@pytest.mark.django_db
+def test_a_signed_in_post_in_utf16_is_a_400_and_saves_nothing(world):
+    client = browser()
+    client.force_login(world.contributor)
+    url = reverse("questionnaire", args=[world.assessment.pk, 1])
+    response = client.generic("POST", url, "a=1".encode("utf-16"), content_type=UTF16_FORM)
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+@pytest.fixture
+def no_static_manifest(settings, tmp_path):
+    """Production's static files storage, as if collectstatic had never run."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+
+def test_the_500_page_renders_when_the_static_files_manifest_is_missing(no_static_manifest):
+    request = RequestFactory().get("/")
+    request.id = "abc123def456"
+    response = server_error(request)
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page and "abc123def456" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path,status,text", [("/no-such-page/", 404, "Page not found"),
+                                              ("/accounts/login/", 400, "could not be read")])
+def test_error_pages_render_when_the_static_files_manifest_is_missing(no_static_manifest, path, status, text):
+    client = browser()
+    response = client.generic("POST", path, b"a=1", content_type=UTF16_FORM)
+    assert response.status_code == status
+    assert text in response.content.decode()
+
+
+# --- Nothing behind sign-in is kept by a browser or a shared cache (issue 11, item 6) --------------------------
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.django_db
+def test_everything_behind_sign_in_is_private_and_not_stored(client, world):
+    from tests.factories import answer_all
+
+    answer_all(world.assessment)
+    client.force_login(world.focal)
+    a = world.assessment.pk
+    urls = {
+        "overview": reverse("home"),
+        "assessment": reverse("assessment_detail", args=[a]),
+        "questionnaire": reverse("questionnaire", args=[a, 1]),
+        "history": reverse("criterion_history", args=[a, world.framework.criteria.first().pk]),
+        "report": reverse("report", args=[a]),
+        "PDF": reverse("report_pdf", args=[a]),
+        "CSV": reverse("report_csv", args=[a]),
+        "password change": reverse("password_change"),
+        "a stranger's assessment (404)": reverse("assessment_detail", args=[10**9]),
+    }
+    for kind, url in urls.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), kind
+        assert {"private", "no-store"} <= cache_directives(response), (kind, response.get("Cache-Control"))
+    # A save's answer (a redirect) too.
+    saved = client.post(reverse("assessment_submit", args=[a]))
+    assert saved.status_code == 302 and {"private", "no-store"} <= cache_directives(saved)
+
+
+@pytest.mark.django_db
+def test_the_admin_and_the_sign_in_that_opens_a_session_are_not_stored(client, editor):
+    make_user("amina")
+    response = sign_in(client, "amina", "pw")
+    assert response.status_code == 302 and {"private", "no-store"} <= cache_directives(response)
+    client.force_login(editor)
+    assert {"private", "no-store"} <= cache_directives(client.get(reverse("admin:index")))
+
+
+# --- Request size limits in gunicorn (issue 11, item 12) -----------------------------------------------------
+
+
+def test_gunicorn_limits_request_lines_and_headers_like_the_proxy():
+    """The values the README gives for the proxy; gunicorn's own validation accepts them."""
+    from gunicorn.config import Config
+
+    from hldassess import gunicorn as conf
+
+    expected = {"limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 8190}
+    config = Config()
+    for name, value in expected.items():
+        assert getattr(conf, name) == value, name
+        config.set(name, getattr(conf, name))
+        assert getattr(config, name) == value
+    readme = (ROOT / "README.md").read_text()
+    assert "client_max_body_size" in readme and "large_client_header_buffers" in readme
+
+
+# --- Password reset rate limit (issue 11, item 11) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def reset_limits(settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+    settings.PASSWORD_RESET_WINDOW = timedelta(hours=1)
+    return settings
+
+
+def ask_reset(client, email, address):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def refused_with_a_message(response):
+    page = response.content.decode()
+    return response.status_code == 429 and "Too many password reset requests" in page and "alert-danger" in page
+
+
+@pytest.mark.django_db
+def test_password_reset_is_limited_per_account_from_any_address(client, reset_limits, mailoutbox):
+    make_user("amina", email="amina@example.org")
+    limit = reset_limits.PASSWORD_RESET_LIMIT_PER_ACCOUNT
+    for n in range(limit):
+        response = ask_reset(client, "amina@example.org" if n % 2 else " AMINA@example.org", f"10.2.0.{n}")
+        assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert len(mailoutbox) == limit
+    refused = ask_reset(client, "amina@example.org", "10.2.1.1")
+    assert refused_with_a_message(refused)
+    assert len(mailoutbox) == limit
+    # Another account is not affected.
+    make_user("kofi", email="kofi@example.org")
+    assert ask_reset(client, "kofi@example.org", "10.2.1.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_is_limited_per_address_for_any_account(client, reset_limits, mailoutbox):
+    limit = reset_limits.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    for n in range(limit):
+        assert ask_reset(client, f"someone{n}@example.org", "10.3.0.1").status_code == 302
+    # The same answer whether or not the account exists: the limit tells nobody who has an account.
+    make_user("amina", email="amina@example.org")
+    assert refused_with_a_message(ask_reset(client, "amina@example.org", "10.3.0.1"))
+    assert refused_with_a_message(ask_reset(client, "nobody@example.org", "10.3.0.1"))
+    assert mailoutbox == []
+    assert ask_reset(client, "amina@example.org", "10.3.0.2").status_code == 302
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_password_reset_limit_ends_after_its_window(client, reset_limits, mailoutbox, monkeypatch):
+    settings = reset_limits
+    import time
+
+    from assessments import throttling
+
+    make_user("amina", email="amina@example.org")
+    for n in range(settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT):
+        ask_reset(client, "amina@example.org", f"10.4.0.{n}")
+    refused = ask_reset(client, "amina@example.org", "10.4.1.1")
+    assert refused_with_a_message(refused) and "60 minutes" in refused.content.decode()
+    later = time.time() + settings.PASSWORD_RESET_WINDOW.total_seconds() + 1
+    monkeypatch.setattr(throttling, "_now", lambda: later, raising=False)
+    assert ask_reset(client, "amina@example.org", "10.4.1.1").status_code == 302
+
+
+# --- SECURITY.md says what the code does (issue 11, item 13) ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_evidence_links_are_web_addresses_only_as_security_md_says(client, world):
+    client.force_login(world.contributor)
+    criteria = list(Criterion.objects.filter(version=world.framework, theme__round_table__number=1))
+    data = {}
+    for c in criteria:
+        data.update({f"c{c.pk}-confidence": "self_declared", f"c{c.pk}-base": "0"})
+    data.update({f"c{criteria[0].pk}-answer": "3", f"c{criteria[0].pk}-evidence_url": "ftp://example.org/law.pdf"})
+    response = client.post(reverse("questionnaire", args=[world.assessment.pk, 1]), data)
+    assert "Enter a web address starting with http:// or https://." in response.content.decode()
+    assert not Response.objects.exists()
+    [row] = [line for line in (ROOT / "SECURITY.md").read_text().splitlines() if line.startswith("| Evidence links")]
+    accepted, refused = row.split("refused", 1)[0].split("`ftp:`", 1)
+    assert "`http`" in accepted and "`https`" in accepted and "ftp" not in accepted  # ftp only among the refused
+
+
+def test_security_md_says_what_is_tested_and_names_test_files_that_exist():
+    text = (ROOT / "SECURITY.md").read_text()
+    assert "## What is tested and how to run it" in text
+    section = text.split("## What is tested and how to run it", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"tests/[\w/]+\.py", section))
+    assert {"tests/test_security.py", "tests/test_fuzz.py", "tests/test_backup.py", "tests/test_admin.py"} <= named
+    assert [path for path in named if not (ROOT / path).exists()] == []
+    assert "DATABASE_URL=" in section and "pytest" in section
