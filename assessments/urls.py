@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .views import assessments as views
-from .views import reports
+from .views import reports, secretariat, tokens
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +18,10 @@ urlpatterns = [
     path("assessments/<int:pk>/report/", reports.report, name="report"),
     path("assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("assessments/<int:pk>/responses.csv", reports.report_csv, name="report_csv"),
+    path("secretariat/status/", secretariat.status, name="secretariat_status"),
+    path("secretariat/status.csv", secretariat.status_csv, name="secretariat_status_csv"),
+    path("secretariat/status.xlsx", secretariat.status_xlsx, name="secretariat_status_xlsx"),
+    path("secretariat/comparisons/", secretariat.comparison, name="secretariat_comparison"),
+    path("account/api-tokens/", tokens.token_list, name="api_tokens"),
+    path("account/api-tokens/<int:pk>/revoke", tokens.token_revoke, name="api_token_revoke"),
 ]

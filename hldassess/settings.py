@@ -222,3 +222,9 @@ if env_int("DJANGO_PROXY_COUNT", 0):
     AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
     AXES_IPWARE_PROXY_ORDER = "right-most"  # the entries on the left are whatever the client sent
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# --- The read-only API (/api/v1/) and the secretariat's comparisons: hldassess/api_settings.py ------
+from .api_settings import *  # noqa: E402,F403
+from .api_settings import API_APPS  # noqa: E402
+
+INSTALLED_APPS += API_APPS

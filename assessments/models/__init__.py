@@ -50,3 +50,6 @@ __all__ += [
 from .report import ReportFile  # noqa: E402
 
 __all__ += ["ReportFile"]
+from .api import ApiToken  # noqa: E402
+
+__all__ += ["ApiToken"]
