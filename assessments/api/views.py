@@ -13,7 +13,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from .. import secretariat
-from ..models import Assessment, Criterion, FrameworkVersion, Government, Theme, is_secretariat
+from ..models import Assessment, Criterion, FrameworkVersion, Government, RoundTable, Theme, is_secretariat
 from ..reports import build_report
 from . import serializers as s
 
@@ -49,11 +49,9 @@ class FrameworkDetail(generics.RetrieveAPIView):
             "descriptors", "recommended_actions", "support_available", "key_elements", "sectors", "sdg_domains",
             "gcm_objectives",
         )
-        return visible_versions().prefetch_related(
-            "round_tables__themes",
-            Prefetch("round_tables__themes", queryset=Theme.objects.order_by("order", "code")
-                     .prefetch_related(Prefetch("criteria", queryset=criteria))),
-        )
+        themes = Theme.objects.order_by("order", "code").prefetch_related(Prefetch("criteria", queryset=criteria))
+        round_tables = RoundTable.objects.order_by("number").prefetch_related(Prefetch("themes", queryset=themes))
+        return visible_versions().prefetch_related(Prefetch("round_tables", queryset=round_tables))
 
 
 FILTERS = [
