@@ -194,3 +194,9 @@ def test_another_government_of_the_same_region_is_still_404(world, api):
     theirs = make_assessment(government=third, framework=world.framework, status="approved")
     for role in ("viewer", "focal", "outsider"):
         assert api["clients"][role].get(reverse("api_report", args=[theirs.pk])).status_code == 404
+
+
+def test_an_unknown_address_under_the_api_is_a_json_404(world, api):
+    for url in ("/api/v1/assessments/null,null/", "/api/v1/nothing", "/api/v1/assessments/1/report/x"):
+        response = api["clients"]["viewer"].get(url)
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}, url

@@ -1,7 +1,8 @@
 """/api/v1/: every view answers GET only, with an ETag (If-None-Match gives 304)."""
 
 from django.middleware.http import ConditionalGetMiddleware
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.vary import vary_on_headers
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -10,6 +11,11 @@ from rest_framework.permissions import AllowAny
 from . import views
 
 conditional = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: a JSON 404, as API clients expect, not the HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 def api(view):
@@ -31,4 +37,5 @@ urlpatterns = [
          name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema", permission_classes=[AllowAny],
                                                       authentication_classes=[]), name="api_docs"),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

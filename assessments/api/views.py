@@ -117,22 +117,22 @@ class StatusQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=list(secretariat.STATES), required=False)
 
 
-class SecretariatStatus(generics.GenericAPIView):
+@extend_schema(parameters=[StatusQuery])
+class SecretariatStatus(generics.ListAPIView):
     """Every government with its assessment's state for a cycle (secretariat only)."""
 
     permission_classes = [permissions.IsAuthenticated, IsSecretariat]
     serializer_class = s.GovernmentStatusSerializer
 
-    @extend_schema(parameters=[StatusQuery])
-    def get(self, request):
-        query = StatusQuery(data=request.query_params)
+    def get_queryset(self):
+        query = StatusQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         cycles = secretariat.cycles()
         cycle = query.validated_data.get("cycle") or (cycles[0] if cycles else "")
-        rows = secretariat.cycle_status(cycle, region=query.validated_data.get("region", ""),
-                                        state=query.validated_data.get("status", "")) if cycle else []
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if not cycle:
+            return []
+        return secretariat.cycle_status(cycle, region=query.validated_data.get("region", ""),
+                                        state=query.validated_data.get("status", ""))
 
 
 class ComparisonQuery(serializers.Serializer):
