@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ def api_token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:
     if days not in EXPIRY_DAYS:
         raise TokenError(_("Choose an expiry of 30, 90 or 365 days."))
     # Lock the user's row so two simultaneous requests cannot both pass the limit.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user).active().count() >= MAX_ACTIVE_TOKENS:
         raise TokenError(_("You have %(n)s active tokens already: revoke one first.") % {"n": MAX_ACTIVE_TOKENS})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
