@@ -20,6 +20,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import scoring
 from .models import Assessment, Criterion, FrameworkVersion, GcmObjective, Government, Membership, Response, RoundTable
@@ -272,14 +273,18 @@ def distribution(values: list[float], *, is_level: bool) -> Distribution:
     return Distribution(len(ordered), statistics.fmean(ordered), statistics.median(ordered), q1, q3, bands)
 
 
+def too_few(n: int, threshold: int) -> str:
+    return ngettext(
+        "Withheld: %(n)s approved assessment, fewer than %(k)s.",
+        "Withheld: %(n)s approved assessments, fewer than %(k)s.",
+        n,
+    ) % {"n": n, "k": threshold}
+
+
 def suppress_groups(sizes: dict[str, int], threshold: int) -> dict[str, str]:
     """Reasons to withhold regions: too small, or (secondary suppression) needed to stop the overall figure
     minus the shown regions from revealing the small ones."""
-    reasons = {
-        key: str(_("Withheld: %(n)s approved assessments, fewer than %(k)s.") % {"n": n, "k": threshold})
-        for key, n in sizes.items()
-        if n < threshold
-    }
+    reasons = {key: too_few(n, threshold) for key, n in sizes.items() if n < threshold}
     hidden = sum(sizes[k] for k in reasons)
     while 0 < hidden < threshold:
         shown = sorted((n, k) for k, n in sizes.items() if k not in reasons and n > 0)
@@ -340,11 +345,7 @@ def comparison(version: FrameworkVersion, dimension: str, *, threshold: int | No
     for region in region_of.values():
         sizes[region] += 1
     reasons = suppress_groups(sizes, threshold)
-    overall_reason = (
-        str(_("Withheld: %(n)s approved assessments, fewer than %(k)s.") % {"n": len(region_of), "k": threshold})
-        if len(region_of) < threshold
-        else ""
-    )
+    overall_reason = too_few(len(region_of), threshold) if len(region_of) < threshold else ""
     groups = [Group(OVERALL, str(_("All regions")), len(region_of), overall_reason)] + [
         Group(key, str(label), sizes[key], reasons.get(key, "")) for key, label in Government.Region.choices
     ]
