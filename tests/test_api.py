@@ -200,3 +200,33 @@ def test_an_unknown_address_under_the_api_is_a_json_404(world, api):
     for url in ("/api/v1/assessments/null,null/", "/api/v1/nothing", "/api/v1/assessments/1/report/x"):
         response = api["clients"]["viewer"].get(url)
         assert response.status_code == 404 and response.json() == {"detail": "Not found."}, url
+
+
+def test_secretariat_endpoints_take_the_same_queries_for_10_and_200_governments(world, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.secretariat_data import approved, government, iso3
+
+    sec = api["clients"]["secretariat"]
+    codes = list(world.framework.criteria.values_list("code", flat=True))
+    urls = [reverse("api_secretariat_status") + "?page_size=200",
+            reverse("api_secretariat_comparison") + f"?version={world.framework.code}&dimension=criterion",
+            reverse("api_assessments") + "?page_size=200"]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert sec.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    for n in range(8):
+        approved(government(f"Small {n}", iso3(400 + n), "asia"), world.framework, dict.fromkeys(codes, n % 5))
+    sec.get(reverse("api_frameworks"))  # the token's first use writes its last_used_at once: not counted
+    small = counts()
+    for n in range(190):
+        approved(government(f"Large {n}", iso3(500 + n), "europe"), world.framework, dict.fromkeys(codes, n % 5))
+    assert counts() == small
+    print(f"API status / comparison / assessments queries, 10 and 200 governments: {small}")

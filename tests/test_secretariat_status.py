@@ -167,3 +167,12 @@ def test_every_access_level(client, world, editor, url_name):
 def test_no_cycle_yet_says_so(client, db):
     client.force_login(make_user("sec", role="secretariat"))
     assert "No government has started an assessment yet." in client.get(STATUS_URL).content.decode()
+
+
+def test_new_pages_have_no_inline_script_or_style(client, world):
+    from tests.test_security import inline_code
+
+    client.force_login(world.secretariat)
+    for url in (STATUS_URL, reverse("secretariat_comparison"), reverse("api_tokens"), reverse("api_docs")):
+        response = client.get(url)
+        assert response.status_code == 200 and inline_code(response.content.decode()) == [], url
