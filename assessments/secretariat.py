@@ -237,6 +237,7 @@ class Comparison:
     items: list[Item]
     is_level: bool  # criteria: levels 0-4; everything else: percentages
     band_labels: tuple[str, ...] = field(default=())
+    versions: list[str] = field(default_factory=list)  # names of the versions compared (more than one if linked)
 
     @property
     def dimension_label(self) -> str:
@@ -315,32 +316,85 @@ def _labels(version: FrameworkVersion, criteria: list[Criterion], dimension: str
     return {o.number: f"{o.number}. {o.title}" for o in GcmObjective.objects.all()}
 
 
-def comparison(version: FrameworkVersion, dimension: str, *, threshold: int | None = None) -> Comparison:
-    """Distributions of the approved assessments of ``version`` per item of ``dimension``, overall and per region."""
+def linked_versions(version: FrameworkVersion) -> list[FrameworkVersion]:
+    """``version`` and every version it was copied from or that was copied from it (one query)."""
+    parents = dict(FrameworkVersion.objects.values_list("pk", "copied_from_id"))
+    family = {version.pk}
+    changed = True
+    while changed:  # walk up and down the copy tree until it stops growing
+        before = len(family)
+        family |= {parents[pk] for pk in family if parents.get(pk)}
+        family |= {pk for pk, parent in parents.items() if parent in family}
+        changed = len(family) != before
+    return [version] + [v for v in FrameworkVersion.objects.filter(pk__in=family - {version.pk}).order_by("code")]
+
+
+def _criterion_keys(version_id: int, criteria: list[Criterion]) -> dict[int, str]:
+    """Each criterion of the linked versions -> the code of the criterion of ``version_id`` it descends from or
+    that descends from it (criteria without a counterpart keep their own code, prefixed by nothing)."""
+    parents = dict(Criterion.objects.values_list("id", "copied_from_id"))
+
+    def chain(pk):
+        seen = [pk]
+        while parents.get(seen[-1]) and len(seen) < 50:
+            seen.append(parents[seen[-1]])
+        return seen
+
+    selected = {c.pk: c.code for c in criteria if c.version_id == version_id}
+    ancestor_of_selected = {a: code for pk, code in selected.items() for a in chain(pk)}
+    keys = {}
+    for c in criteria:
+        if c.pk in ancestor_of_selected:
+            keys[c.pk] = ancestor_of_selected[c.pk]
+        else:
+            keys[c.pk] = next((selected[a] for a in chain(c.pk) if a in selected), c.code)
+    return keys
+
+
+def comparison(
+    version: FrameworkVersion, dimension: str, *, threshold: int | None = None, linked: bool = False, cycle: str = ""
+) -> Comparison:
+    """Distributions of approved assessments of ``version`` (and, if ``linked``, of the versions it was copied
+    from or into) per item of ``dimension``, overall and per region; one assessment per government, its latest."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"Unknown dimension {dimension!r}")
     threshold = threshold or min_group_size()
+    versions = linked_versions(version) if linked else [version]
     criteria = list(
-        Criterion.objects.filter(version=version)
+        Criterion.objects.filter(version__in=[v.pk for v in versions])
         .select_related("theme__round_table")
         .prefetch_related("key_elements", "sectors", "sdg_domains", "gcm_objectives")
         .order_by("code")
     )
-    criteria_data = [_criterion_data(c, (c.pk,)) for c in criteria]
-    assessments = list(
-        Assessment.objects.filter(framework_version=version, status=Assessment.Status.APPROVED).values_list(
-            "pk", "government__un_region"
-        )
-    )
+    keys = _criterion_keys(version.pk, criteria)
+    by_version = defaultdict(list)
+    for c in criteria:
+        by_version[c.version_id].append(_criterion_data(c, (c.pk,)))
+    approved = Assessment.objects.filter(framework_version__in=[v.pk for v in versions],
+                                         status=Assessment.Status.APPROVED)
+    if cycle:
+        approved = approved.filter(cycle=cycle)
+    # One per government, its latest cycle: a group counts governments, never one government twice.
+    latest = {}
+    for pk, government_id, region, version_id, _cycle in approved.order_by("government", "cycle").values_list(
+        "pk", "government_id", "government__un_region", "framework_version_id", "cycle"
+    ):
+        latest[government_id] = (pk, region, version_id)
     answers = defaultdict(list)
-    for r in Response.objects.filter(assessment__in=[pk for pk, _region in assessments]).only(
+    for r in Response.objects.filter(assessment__in=[pk for pk, _r, _v in latest.values()]).only(
         "assessment_id", "criterion_id", "score", "not_applicable", "dont_know", "evidence", "evidence_url",
         "lead_institution",
     ):
         answers[r.assessment_id].append(_answer_data(r))
 
-    region_of = dict(assessments)
-    numbers = {pk: assessment_numbers(criteria_data, answers[pk])[dimension] for pk in region_of}
+    region_of = {pk: region for pk, region, _v in latest.values()}
+    numbers = {}
+    for pk, _region, version_id in latest.values():
+        values = assessment_numbers(by_version[version_id], answers[pk])[dimension]
+        if dimension == "criterion":  # the levels, under the selected version's codes
+            codes = {c.code: keys[c.id] for c in by_version[version_id]}
+            values = {codes[code]: level for code, level in values.items()}
+        numbers[pk] = values
     sizes = {key: 0 for key in Government.Region.values}
     for region in region_of.values():
         sizes[region] += 1
@@ -353,11 +407,11 @@ def comparison(version: FrameworkVersion, dimension: str, *, threshold: int | No
         key: [pk for pk, region in region_of.items() if region == key] for key in Government.Region.values
     }
 
-    labels = _labels(version, criteria, dimension)
-    keys = sorted({k for values in numbers.values() for k in values} | set(labels), key=_sort_key)
+    labels = _labels(version, [c for c in criteria if c.version_id == version.pk], dimension)
+    keys_shown = sorted({k for values in numbers.values() for k in values} | set(labels), key=_sort_key)
     is_level = dimension == "criterion"
     items = []
-    for key in keys:
+    for key in keys_shown:
         cells = {}
         for group in groups:
             if not group.shown:
@@ -373,7 +427,7 @@ def comparison(version: FrameworkVersion, dimension: str, *, threshold: int | No
                 cells[group.key] = Cell(distribution(values, is_level=is_level))
         items.append(Item(str(key), labels.get(key, str(key)), cells))
     return Comparison(version, dimension, threshold, groups, items, is_level,
-                      LEVEL_BANDS if is_level else PERCENT_BANDS)
+                      LEVEL_BANDS if is_level else PERCENT_BANDS, [v.name for v in versions])
 
 
 def _sort_key(key):

@@ -145,3 +145,36 @@ def test_comparison_page_takes_the_same_queries_for_10_and_200_governments(clien
     large = [_page_queries(client, {"version": "cmp", "dimension": d}) for d in dimensions]
     assert small == large
     print(f"comparison page queries per dimension, 10 and 200 governments: {small} / {large}")
+
+
+def test_a_government_counts_once_with_its_latest_approved_assessment(framework):
+    made = governments_at_levels(framework, "asia", [0, 1, 2, 3])
+    # The first government's later cycle: still four governments, so still withheld.
+    approved(made[0].government, framework, dict.fromkeys(CODES, 4), cycle="2027")
+    result = secretariat.comparison(framework, "round_table", threshold=4)
+    assert {g.key: g.size for g in result.groups}["asia"] == 4
+    d = cell(result, "RT1", "asia").distribution
+    assert sorted([d.mean, d.median]) == [62.5, 62.5]  # 100 (its 2027), 25, 50, 75 — not its 2026's 0
+    assert secretariat.comparison(framework, "round_table", threshold=5).groups[0].size == 4
+    only_2026 = secretariat.comparison(framework, "round_table", threshold=4, cycle="2026")
+    assert cell(only_2026, "RT1", "asia").distribution.mean == 37.5  # 0, 25, 50, 75
+
+
+def test_linked_versions_are_compared_criterion_by_criterion(framework):
+    from assessments.models import Criterion
+    from assessments.versioning import framework_copy, framework_publish
+
+    newer = framework_copy(version=framework, code="cmp-2")
+    Criterion.objects.filter(version=newer, code="RT1.01").update(code="RT1.09")  # renumbered in the revision
+    framework_publish(version=newer)
+    governments_at_levels(framework, "asia", [0, 1, 2])
+    for i, level in enumerate([3, 4]):
+        scores = {("RT1.09" if code == "RT1.01" else code): level for code in CODES}
+        approved(government(f"new {i}", iso3(50 + i), "asia"), newer, scores)
+    alone = secretariat.comparison(newer, "criterion", threshold=5)
+    assert cell(alone, "RT1.09", "asia").distribution is None  # two governments only
+    linked = secretariat.comparison(newer, "criterion", threshold=5, linked=True)
+    assert linked.versions == [newer.name, framework.name]
+    d = cell(linked, "RT1.09", "asia").distribution  # the old RT1.01 answers count under the new code
+    assert d.n == 5 and d.bands == (1, 1, 1, 1, 1)
+    assert "RT1.01" not in [item.key for item in linked.items]

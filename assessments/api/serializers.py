@@ -266,6 +266,7 @@ class ComparisonSerializer(serializers.Serializer):
     threshold = serializers.IntegerField()
     is_level = serializers.BooleanField()
     band_labels = serializers.ListField(child=serializers.CharField())
+    versions = serializers.ListField(child=serializers.CharField())
     groups = GroupSerializer(many=True)
     items = ItemSerializer(many=True)
 
@@ -277,6 +278,7 @@ def comparison_data(comparison) -> dict:
         "threshold": comparison.threshold,
         "is_level": comparison.is_level,
         "band_labels": list(comparison.band_labels),
+        "versions": list(comparison.versions),
         "groups": [{"key": g.key, "label": g.label, "size": g.size, "withheld_reason": g.withheld_reason}
                    for g in comparison.groups],
         "items": [

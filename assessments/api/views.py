@@ -138,6 +138,9 @@ class SecretariatStatus(generics.ListAPIView):
 class ComparisonQuery(serializers.Serializer):
     version = serializers.CharField(help_text="A framework version's code")
     dimension = serializers.ChoiceField(choices=list(secretariat.DIMENSIONS), required=False, default="round_table")
+    cycle = serializers.CharField(required=False, default="", help_text="Only this cycle (default: each government's latest)")
+    linked = serializers.BooleanField(required=False, default=False,
+                                      help_text="Include the versions this one was copied from or into")
 
 
 class SecretariatComparison(APIView):
@@ -150,5 +153,6 @@ class SecretariatComparison(APIView):
         query = ComparisonQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         version = get_object_or_404(visible_versions(), code=query.validated_data["version"])
-        data = secretariat.comparison(version, query.validated_data["dimension"])
+        data = secretariat.comparison(version, query.validated_data["dimension"], cycle=query.validated_data["cycle"],
+                                      linked=query.validated_data["linked"])
         return ApiResponse(s.ComparisonSerializer(s.comparison_data(data)).data)

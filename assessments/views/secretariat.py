@@ -161,7 +161,11 @@ def comparison(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("group", secretariat.OVERALL)
     if group not in [secretariat.OVERALL, *Government.Region.values]:
         group = secretariat.OVERALL
-    data = secretariat.comparison(version, dimension) if version else None
+    cycles = secretariat.cycles()
+    cycle = request.GET.get("cycle", "")
+    cycle = cycle if cycle in cycles else ""
+    linked = request.GET.get("linked") == "1"
+    data = secretariat.comparison(version, dimension, linked=linked, cycle=cycle) if version else None
     return render(
         request,
         "secretariat/comparison.html",
@@ -171,6 +175,9 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "dimension": dimension,
             "dimensions": [(k, str(v)) for k, v in secretariat.DIMENSIONS.items()],
             "group": group,
+            "cycles": cycles,
+            "cycle": cycle,
+            "linked": linked,
             "comparison": data,
             "chart": comparison_chart(data, group) if data else None,
             "threshold": secretariat.min_group_size(),
