@@ -178,3 +178,11 @@ def test_linked_versions_are_compared_criterion_by_criterion(framework):
     d = cell(linked, "RT1.09", "asia").distribution  # the old RT1.01 answers count under the new code
     assert d.n == 5 and d.bands == (1, 1, 1, 1, 1)
     assert "RT1.01" not in [item.key for item in linked.items]
+
+
+def test_the_threshold_comes_from_the_setting(framework, settings):
+    governments_at_levels(framework, "asia", [0, 2, 4])
+    assert not {g.key: g for g in secretariat.comparison(framework, "round_table").groups}["asia"].shown
+    settings.HLD_MIN_GROUP_SIZE = 3
+    result = secretariat.comparison(framework, "round_table")
+    assert result.threshold == 3 and cell(result, "RT1", "asia").distribution.median == 50.0
