@@ -33,8 +33,8 @@ def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
         return LABEL_WIDTH + PLOT_WIDTH * value / top_value
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="{FONT}" font-size="13">'
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+         f'font-family="{FONT}" font-size="13">')
     ]
     ticks = range(5) if comparison.is_level else range(0, 101, 25)
     for tick in ticks:
@@ -45,9 +45,8 @@ def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
     for i, item in enumerate(comparison.items):
         y = TOP + ROW_HEIGHT * i
         cell = item.cells[group_key]
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end" fill="#212529">{escape(_short(item.label))}</text>'
-        )
+        label = escape(_short(item.label))
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end" fill="#212529">{label}</text>')
         d = cell.distribution
         if d is None:
             parts.append(f'<text x="{LABEL_WIDTH + 6}" y="{y + 19}" fill="{WITHHELD}">{escape(_("withheld"))}</text>')
@@ -70,8 +69,9 @@ def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
     return Chart(
         title=_("%(dimension)s: %(group)s") % {"dimension": comparison.dimension_label, "group": group.label},
         description=_(
-            "Box chart, %(scale)s: each box spans the middle half of the governments' values (first to third quartile), "
-            "the dark line is the median and the dot the mean. Rows with fewer than %(k)s values are withheld."
+            "Box chart, %(scale)s: each box spans the middle half of the governments' values "
+            "(first to third quartile), the dark line is the median and the dot the mean. "
+            "Rows with fewer than %(k)s values are withheld."
         ) % {"scale": scale, "k": comparison.threshold},
         svg="".join(parts),
         headers=[_("Item"), _("Governments"), _("Median"), _("Mean"), _("Middle half"), _("Withheld because")],

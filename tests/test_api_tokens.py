@@ -73,7 +73,8 @@ def test_revoke_needs_post_and_a_signed_in_person(client, world):
 def test_an_expired_token_is_refused(world):
     row, secret = api_token_create(user=world.viewer, name="t", days=30)
     now = timezone.now()
-    ApiToken.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=31), expires_at=now - timedelta(seconds=1))
+    ApiToken.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=31),
+                                              expires_at=now - timedelta(seconds=1))
     assert bearer(secret).get(API).status_code == 401
 
 

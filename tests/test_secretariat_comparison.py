@@ -20,7 +20,7 @@ def framework(db):
 
 
 def governments_at_levels(framework, region: str, levels: list[int], start: int = 0, *, rt2_na: int = 0):
-    """One approved assessment per level, every criterion at that level; the first ``rt2_na`` have RT2 not applicable."""
+    """One approved assessment per level, every criterion at that level (the first ``rt2_na``: RT2 not applicable)."""
     made = []
     for i, level in enumerate(levels):
         scores = {code: (None if i < rt2_na and code.startswith("RT2") else level) for code in CODES}

@@ -1,7 +1,7 @@
 """/api/v1/: every view answers GET only, with an ETag (If-None-Match gives 304)."""
 
-from django.middleware.http import ConditionalGetMiddleware
 from django.http import JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.urls import path, re_path
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.vary import vary_on_headers

@@ -138,7 +138,8 @@ class SecretariatStatus(generics.ListAPIView):
 class ComparisonQuery(serializers.Serializer):
     version = serializers.CharField(help_text="A framework version's code")
     dimension = serializers.ChoiceField(choices=list(secretariat.DIMENSIONS), required=False, default="round_table")
-    cycle = serializers.CharField(required=False, default="", help_text="Only this cycle (default: each government's latest)")
+    cycle = serializers.CharField(required=False, default="",
+                                  help_text="Only this cycle (default: each government's latest)")
     linked = serializers.BooleanField(required=False, default=False,
                                       help_text="Include the versions this one was copied from or into")
 
