@@ -31,7 +31,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
 
 
 @pytest.fixture
-def tokens(world, settings):
+def keep_connection():
+    """Requests go straight to the WSGI handler, which closes the database connection after each one; Django's
+    test client stops that, so do the same here (else PostgreSQL loses the test's transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(world, settings, keep_connection):
     """Data behind every endpoint: a draft, a submitted and five approved assessments (a comparison to show)."""
     settings.HLD_API_RATE = "100000/hour"
     answer_all(world.assessment, score=2)
