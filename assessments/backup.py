@@ -46,9 +46,10 @@ from .models import Assessment, FrameworkVersion, Government
 FORMAT = "hldassess-backup"
 VERSION = 1
 # Not backed up: made by ``migrate`` (content types, permissions), or not data (sessions, sign-in
-# attempts, stored documents and the queue of their renders). Matched by app label ("axes") or model
+# attempts, stored documents and the queue of their renders, API tokens: credentials a restore must not revive). Matched by app label ("axes") or model
 # label ("auth.permission").
-EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "assessments.reportfile", "django_tasks_db"}
+EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "assessments.reportfile", "django_tasks_db",
+            "assessments.apitoken"}
 # How many faulty rows a refusal names (the rest are counted).
 NAMED_PROBLEMS = 5
 REFUSED = "Nothing was restored: "

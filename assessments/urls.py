@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import accounts, documents, people, questionnaire, reports, two_factor, workflow
+from .views import accounts, documents, people, questionnaire, reports, secretariat, tokens, two_factor, workflow
 from .views import assessments as views
 
 urlpatterns = [
@@ -46,4 +46,10 @@ urlpatterns = [
     path("account/two-factor/recovery-codes", two_factor.recovery_codes, name="two_factor_recovery_codes"),
     path("account/two-factor/disable", two_factor.two_factor_disable_view, name="two_factor_disable"),
     path("accounts/two-factor/verify", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("secretariat/status/", secretariat.status, name="secretariat_status"),
+    path("secretariat/status.csv", secretariat.status_csv, name="secretariat_status_csv"),
+    path("secretariat/status.xlsx", secretariat.status_xlsx, name="secretariat_status_xlsx"),
+    path("secretariat/comparisons/", secretariat.comparison, name="secretariat_comparison"),
+    path("account/api-tokens/", tokens.token_list, name="api_tokens"),
+    path("account/api-tokens/<int:pk>/revoke", tokens.token_revoke, name="api_token_revoke"),
 ]

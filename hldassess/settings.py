@@ -289,3 +289,9 @@ HLD_REQUIRE_2FA = env_bool("HLD_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "HLD Assess"
 # Invitations to a government (assessments/people.py) are valid for this many days.
 HLD_INVITATION_DAYS = env_int("HLD_INVITATION_DAYS", 7)
+
+# --- The read-only API (/api/v1/) and the secretariat's comparisons: hldassess/api_settings.py ------
+from .api_settings import *  # noqa: E402,F403
+from .api_settings import API_APPS  # noqa: E402
+
+INSTALLED_APPS += API_APPS

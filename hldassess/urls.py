@@ -16,5 +16,6 @@ admin.site.site_title = "HLD Assess admin"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", include("assessments.api.urls")),
     path("", include("assessments.urls")),
 ]

@@ -62,3 +62,7 @@ __all__ += ["SECRETARIAT_ADMIN_GROUP", "Invitation", "MembershipChange", "is_sec
 from .event import AssessmentEvent  # noqa: E402
 
 __all__ += ["AssessmentEvent"]
+
+from .api import ApiToken  # noqa: E402
+
+__all__ += ["ApiToken"]
