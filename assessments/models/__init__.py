@@ -50,3 +50,6 @@ __all__ += [
 from .report import ReportFile  # noqa: E402
 
 __all__ += ["ReportFile"]
+from .plans import Action, ProgressNote  # noqa: E402
+
+__all__ += ["Action", "ProgressNote"]
