@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .models import Assessment, Criterion, FrameworkVersion, Government, Membership, Response
 from .models.perspective import describe
+from .plans import plan_carry_over
 
 
 class AssessmentError(Exception):
@@ -166,6 +167,7 @@ def assessment_start(
     for response in prefilled:
         response._history_user = user
         response.save()
+    plan_carry_over(assessment=assessment, user=user)  # the previous cycle's open actions start the new plan
     return assessment
 
 
