@@ -18,4 +18,5 @@ urlpatterns = [
     path("assessments/<int:pk>/report/", reports.report, name="report"),
     path("assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("assessments/<int:pk>/responses.csv", reports.report_csv, name="report_csv"),
+    path("assessments/<int:pk>/plan/", include("assessments.plan_urls")),
 ]
