@@ -157,7 +157,7 @@ def action_update(*, action: Action, user, data: ActionInput) -> Action:
 @transaction.atomic
 def action_drop(*, action: Action, user, reason: str) -> Action:
     current = Action.objects.get(pk=action.pk)
-    return action_update(action=current, user=user, data=_input(current, status=Action.Status.DROPPED,
+    return action_update(action=current, user=user, data=action_input(current, status=Action.Status.DROPPED,
                                                                    drop_reason=reason))
 
 
@@ -185,7 +185,8 @@ FIELDS = ["target_level", "target_date", "text", "recommended_action_id", "lead_
           "support_text", "support_available_id", "indicator", "status", "drop_reason", "completed_on"]
 
 
-def _input(action: Action, **changes) -> ActionInput:
+def action_input(action: Action, **changes) -> ActionInput:
+    """The action as an ``ActionInput``, with ``changes`` applied (for a write that changes a field or two)."""
     values = {
         "criterion_id": action.criterion_id, "target_level": action.target_level, "target_date": action.target_date,
         "text": action.text, "recommended_action_id": action.recommended_action_id,
