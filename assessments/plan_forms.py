@@ -22,8 +22,9 @@ class ActionForm(forms.Form):
         help_text=_("Required when you write your own action; otherwise it replaces the recommended wording."),
     )
     target_level = forms.TypedChoiceField(label=_("Target level"), coerce=int)
-    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text=_("e.g. 2027-06-30"))
+    # A text field in ISO form, not type="date": Chromium's date parts lose the focus outline (WCAG 2.4.7).
+    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(format="%Y-%m-%d"),
+                                  help_text=_("Year-month-day, e.g. 2027-06-30"))
     lead_institution = forms.CharField(label=_("Lead institution"), max_length=200)
     partners = forms.CharField(label=_("Partners"), max_length=500, required=False)
     support_available = forms.ChoiceField(label=_("Support sought"), widget=forms.RadioSelect, required=False)
@@ -106,8 +107,8 @@ class ActionForm(forms.Form):
 class ProgressNoteForm(forms.Form):
     text = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=Action.TEXT_LIMIT)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), required=False,
-                           help_text=_("Leave empty for today."))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d"), required=False,
+                           help_text=_("Year-month-day; leave empty for today."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
