@@ -47,7 +47,8 @@ class ActionForm(forms.Form):
         if action is not None:
             kwargs.setdefault("initial", {
                 "recommended_action": action.recommended_action_id or OWN,
-                "text": "" if action.recommended_action and action.text == action.recommended_action.text else action.text,
+                "text": "" if action.recommended_action and action.text == action.recommended_action.text
+                else action.text,
                 "target_level": action.target_level, "target_date": action.target_date,
                 "lead_institution": action.lead_institution, "partners": action.partners,
                 "support_available": action.support_available_id or OWN,
@@ -119,7 +120,8 @@ class ProgressNoteForm(forms.Form):
 class CriterionChoiceForm(forms.Form):
     """Which criterion to plan for, beyond the proposed priority gaps (a GET form: works without JavaScript)."""
 
-    criterion = forms.TypedChoiceField(label=_("Criterion"), coerce=int, widget=forms.Select(attrs={"class": "form-select"}))
+    criterion = forms.TypedChoiceField(label=_("Criterion"), coerce=int,
+                                       widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 
 from assessments.models import Action, Assessment, Criterion, Response
-from assessments.plans import ActionInput, PlanError, PlanNotAllowed, action_add, action_drop, action_update, progress_note_add
+from assessments.plans import (
+    ActionInput, PlanError, PlanNotAllowed, action_add, action_drop, action_update, progress_note_add,
+)
 from tests.factories import make_assessment
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +45,8 @@ def test_a_contributor_adds_an_action_from_a_recommended_action(world):
     support = c.support_available.get()
     action = action_add(assessment=world.assessment, user=world.contributor,
                         data=data(c, text="", recommended_action_id=recommended.pk, support_available_id=support.pk))
-    assert (action.text, action.recommended_action, action.support_text) == (recommended.text, recommended, support.text)
+    assert (action.text, action.recommended_action, action.support_text) == (
+        recommended.text, recommended, support.text)
     assert action.status == Action.Status.PLANNED and action.history.get().history_user == world.contributor
 
 
@@ -69,7 +72,8 @@ def test_only_contributors_and_focal_points_write(world, who):
 ])
 def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(world, changes, message):
     with pytest.raises(PlanError, match=message):
-        action_add(assessment=world.assessment, user=world.contributor, data=data(criterion(world.assessment), **changes))
+        action_add(assessment=world.assessment, user=world.contributor,
+                   data=data(criterion(world.assessment), **changes))
     assert not Action.objects.exists()
 
 
