@@ -10,7 +10,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,6 +39,10 @@ def _editable(request: HttpRequest, pk: int) -> Assessment:
 
 
 def _criterion(assessment: Assessment, criterion_pk) -> Criterion:
+    """The assessment's criterion, or 404 for another version's, a missing one, or a value that is no id."""
+    criterion_pk = str(criterion_pk)
+    if not (criterion_pk.isascii() and criterion_pk.isdigit() and len(criterion_pk) <= 18):
+        raise Http404("No such criterion in this assessment.")
     return get_object_or_404(
         assessment.framework_version.criteria.prefetch_related("recommended_actions", "support_available",
                                                                "descriptors"),
