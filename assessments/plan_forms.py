@@ -37,6 +37,10 @@ class ActionForm(forms.Form):
         help_text=_("What will show that the action is done, e.g. “the decree is published”."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, initial=Action.Status.PLANNED)
+    completed_on = forms.DateField(
+        label=_("Done on"), widget=forms.DateInput(format="%Y-%m-%d"), required=False,
+        help_text=_("When the status is done: year-month-day; leave empty for today."),
+    )
     drop_reason = forms.CharField(
         label=_("Reason for dropping"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
         max_length=Action.TEXT_LIMIT, help_text=_("Required when the status is dropped."),
@@ -55,6 +59,7 @@ class ActionForm(forms.Form):
                 "support_text": "" if action.support_available and action.support_text == action.support_available.text
                 else action.support_text,
                 "indicator": action.indicator, "status": action.status, "drop_reason": action.drop_reason,
+                "completed_on": action.completed_on,
             })
         super().__init__(*args, **kwargs)
         self.fields["recommended_action"].choices = [
@@ -71,8 +76,8 @@ class ActionForm(forms.Form):
         self.fields["recommended_action"].initial = self.initial.get("recommended_action", OWN)
         self.fields["support_available"].initial = self.initial.get("support_available", OWN)
         if action is None:  # a new action is planned; its status changes later
-            del self.fields["status"]
-            del self.fields["drop_reason"]
+            for name in ("status", "completed_on", "drop_reason"):
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
         rows = [
@@ -84,7 +89,7 @@ class ActionForm(forms.Form):
             "support_available", "support_text", "indicator",
         ]
         if action is not None:
-            rows += ["status", "drop_reason"]
+            rows += ["status", "completed_on", "drop_reason"]
         self.helper.layout = Layout(*rows)
 
     def to_input(self) -> ActionInput:
@@ -102,6 +107,7 @@ class ActionForm(forms.Form):
             indicator=data["indicator"],
             status=data.get("status") or Action.Status.PLANNED,
             drop_reason=data.get("drop_reason", ""),
+            completed_on=data.get("completed_on"),
         )
 
 

@@ -45,6 +45,7 @@ class ActionInput:
     indicator: str = ""
     status: str = Action.Status.PLANNED
     drop_reason: str = ""
+    completed_on: date | None = None  # when it was done; empty: the day it is marked done
 
 
 def can_edit_plan(membership: Membership | None) -> bool:
@@ -99,9 +100,12 @@ def _apply(action: Action, data: ActionInput, assessment: Assessment) -> None:
     action.support_available = support
     action.support_text = data.support_text.strip() or (support.text if support else "")
     action.indicator = data.indicator.strip()
-    if status == Action.Status.DONE and action.status != Action.Status.DONE:
-        action.completed_on = timezone.localdate()
-    elif status != Action.Status.DONE:
+    if status == Action.Status.DONE:
+        completed = data.completed_on or action.completed_on or timezone.localdate()
+        if completed > timezone.localdate():
+            raise PlanError(_("The date the action was done cannot be in the future."))
+        action.completed_on = completed
+    else:
         action.completed_on = None
     action.status = status
     action.drop_reason = data.drop_reason.strip() if status == Action.Status.DROPPED else ""
@@ -193,6 +197,7 @@ def action_input(action: Action, **changes) -> ActionInput:
         "lead_institution": action.lead_institution, "partners": action.partners,
         "support_text": action.support_text, "support_available_id": action.support_available_id,
         "indicator": action.indicator, "status": action.status, "drop_reason": action.drop_reason,
+        "completed_on": action.completed_on,
     }
     return ActionInput(**{**values, **changes})
 

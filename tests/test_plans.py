@@ -101,6 +101,17 @@ def test_status_changes_record_completion_and_the_drop_reason(world):
     assert (action.status, action.drop_reason) == ("dropped", "Superseded by the new law")
 
 
+def test_the_date_done_is_kept_and_may_not_be_in_the_future(world):
+    c = criterion(world.assessment)
+    action = action_add(assessment=world.assessment, user=world.contributor, data=data(c))
+    action = action_update(action=action, user=world.focal, data=data(c, status="done", completed_on=date(2025, 5, 1)))
+    action = action_update(action=action, user=world.focal, data=data(c, status="done", indicator="Gazette"))
+    assert action.completed_on == date(2025, 5, 1)
+    with pytest.raises(PlanError, match="future"):
+        action_update(action=action, user=world.focal, data=data(c, status="done", completed_on=date(2999, 1, 1)))
+    assert Action.objects.get(pk=action.pk).completed_on == date(2025, 5, 1)
+
+
 def test_an_unchanged_save_records_nothing(world):
     c = criterion(world.assessment)
     action = action_add(assessment=world.assessment, user=world.contributor, data=data(c))

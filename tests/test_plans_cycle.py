@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from assessments import plan_review
-from assessments.models import Action, Assessment, Criterion, Response
+from assessments.models import Assessment, Criterion, Response
 from assessments.plans import ActionInput, action_add, action_update
 from assessments.reports import build_report
 from assessments.versioning import framework_copy, framework_publish
@@ -83,16 +83,16 @@ def test_the_next_assessment_carries_the_plan_across_a_framework_revision_and_re
     original = world.framework
     Assessment.objects.filter(pk=world.assessment.pk).delete()
     previous = make_assessment(government=world.government, framework=original, cycle="2024")
-    a1 = add(previous, world.focal, "RT1.01", target_level=3, target_date=date(2021, 6, 30), text="A1", status="done")
+    add(previous, world.focal, "RT1.01", target_level=3, target_date=date(2021, 6, 30), text="A1", status="done",
+             completed_on=date(2021, 5, 1))  # done before its target date
     a2 = add(previous, world.focal, "RT1.02", target_level=2, target_date=date(2021, 12, 31), text="A2",
              status="in_progress", recommended_action_id=Criterion.objects.get(version=original, code="RT1.02")
              .recommended_actions.get().pk)
     add(previous, world.focal, "RT1.03", target_level=2, target_date=date(2099, 1, 31), text="A3")
     add(previous, world.focal, "RT2.01", target_level=4, target_date=date(2099, 1, 1), text="A4", status="dropped",
         drop_reason="No budget")
-    a5 = add(previous, world.focal, "RT2.02", target_level=3, target_date=date(2021, 3, 1), text="A5", status="done")
-    Action.objects.filter(pk=a1.pk).update(completed_on=date(2021, 5, 1))  # done before its target date
-    Action.objects.filter(pk=a5.pk).update(completed_on=date(2021, 4, 10))  # done after it
+    add(previous, world.focal, "RT2.02", target_level=3, target_date=date(2021, 3, 1), text="A5", status="done",
+             completed_on=date(2021, 4, 10))  # done after it
     Assessment.objects.filter(pk=previous.pk).update(status="approved")
 
     # The revision: RT1.02 split into RT1.02 and RT1.05; RT1.03 removed.

@@ -153,9 +153,8 @@ class Command(BaseCommand):
                 progress_note_add(action=action, user=contributor, text=note, on=target - timedelta(days=120))
             if status != Action.Status.PLANNED:
                 reason = "Merged into the national development plan." if status == Action.Status.DROPPED else ""
-                action_update(action=action, user=focal, data=action_input(action, status=status, drop_reason=reason))
-            if done_on:  # the demo's history: done on a past date, not on the day it is seeded
-                Action.objects.filter(pk=action.pk).update(completed_on=done_on)
+                action_update(action=action, user=focal,
+                              data=action_input(action, status=status, drop_reason=reason, completed_on=done_on))
 
     @staticmethod
     def _baseline(rng: random.Random, criterion: Criterion, baseline: dict[int, int]) -> int:
