@@ -240,6 +240,7 @@ def test_every_change_is_shown_with_who_when_and_old_and_new(client, world):
     rows = [line for line in page.splitlines() if "<td>" in line]
     assert any("Target level" in r and "<td>3</td><td>4</td>" in r for r in rows)
     assert any("Status" in r and "<td>Planned</td><td>In progress</td>" in r for r in rows)
+    assert "<td>30 June 2027</td>" in page  # the target date, as people write it
     assert "contributor" in page and "focal" in page and "Consultation launched" in page
     assert page.index("In progress") < page.index("Adopt the decree")  # newest first
 

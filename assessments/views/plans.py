@@ -6,6 +6,7 @@ its government change it (anyone else gets 403), whatever the assessment's statu
 """
 
 import csv
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -147,6 +149,8 @@ STATUS_LABELS = dict(Action.Status.choices)
 
 
 def _shown(name: str, value):
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
     return STATUS_LABELS.get(value, value) if name == "status" else value
 
 
