@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from . import scoring
+from .plan_report import PlanSection, plan_section
 from .models import Assessment, CoherenceLink, Criterion, GcmObjective, Response, RoundTable, Theme
 
 SOURCES = {
@@ -211,6 +212,7 @@ class Report:
     approved: tuple[str, datetime] | None
     sources: list[tuple[str, str]] = field(default_factory=list)
     record: list[RecordEntry] = field(default_factory=list)  # every start, submit, return, approval, oldest first
+    plan: PlanSection | None = None  # the action plan, the priority gaps without an action, the plan review
 
     @property
     def long_texts(self) -> list[Row]:
@@ -366,6 +368,7 @@ def build_report(assessment: Assessment) -> Report:
         key=lambda item: item[0],
     )
     gcm_titles = dict(GcmObjective.objects.values_list("number", "title"))
+    priority = ranked(scoring.priority_gaps(criteria_data, answer_data, limit=10))
 
     return Report(
         assessment_id=assessment.pk,
@@ -378,7 +381,7 @@ def build_report(assessment: Assessment) -> Report:
         generated_at=timezone.now(),
         overall=Score("Overall", scoring.overall_score(rt_scores)),
         round_tables=sections,
-        priority_gaps=ranked(scoring.priority_gaps(criteria_data, answer_data, limit=10)),
+        priority_gaps=priority,
         strengths=ranked(scoring.strengths(criteria_data, answer_data, limit=10)),
         completeness=scoring.completeness(criteria_data, answer_data),
         coherence_flags=[
@@ -414,6 +417,7 @@ def build_report(assessment: Assessment) -> Report:
         sources=sorted({(c.source_file, SOURCES.get(c.source_file, c.source_file)) for c in criteria}
                        | {(s.source_file, SOURCES.get(s.source_file, s.source_file)) for r in rows.values()
                           for s in r.actions + r.support}),
+        plan=plan_section(assessment, previous, criteria_data, rows, lineages, priority),
     )
 
 

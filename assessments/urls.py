@@ -52,4 +52,5 @@ urlpatterns = [
     path("secretariat/comparisons/", secretariat.comparison, name="secretariat_comparison"),
     path("account/api-tokens/", tokens.token_list, name="api_tokens"),
     path("account/api-tokens/<int:pk>/revoke", tokens.token_revoke, name="api_token_revoke"),
+    path("assessments/<int:pk>/plan/", include("assessments.plan_urls")),
 ]

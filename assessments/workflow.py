@@ -24,6 +24,7 @@ from .models import Assessment, AssessmentEvent, Criterion, FrameworkVersion, Go
 from .models.assessment import CYCLE_MESSAGE, cycle_validator
 from .models.perspective import describe
 from .notifications import notify_transition
+from .plans import plan_carry_over
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ def assessment_start(
     for response in prefilled:
         response._history_user = user
         response.save()
+    plan_carry_over(assessment=assessment, user=user)  # the previous cycle's open actions start the new plan
     return assessment
 
 

@@ -66,3 +66,7 @@ __all__ += ["AssessmentEvent"]
 from .api import ApiToken  # noqa: E402
 
 __all__ += ["ApiToken"]
+
+from .plans import Action, ProgressNote  # noqa: E402
+
+__all__ += ["Action", "ProgressNote"]

@@ -5,13 +5,24 @@ Safe to run again: users get new passwords, existing assessments are kept.
 
 import random
 import secrets
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.models import SECRETARIAT_ADMIN_GROUP, SECRETARIAT_GROUP, Assessment, Criterion, Government, Membership
+from assessments.models import (
+    SECRETARIAT_ADMIN_GROUP,
+    SECRETARIAT_GROUP,
+    Action,
+    Assessment,
+    Criterion,
+    Government,
+    Membership,
+)
+from assessments.plans import ActionInput, action_add, action_input, action_update, progress_note_add
+from assessments.reports import build_report
 from assessments.workflow import (
     AnswerInput,
     assessment_approve,
@@ -43,6 +54,15 @@ INSTITUTIONS = [
     "Ministry of Planning",
     "Ministry of Health",
     "",
+]
+# Demoland's 2024 plan, one line per top priority gap: status, target date, date done, a progress note.
+DEMO_PLAN = [
+    (Action.Status.DONE, date(2025, 6, 30), date(2025, 5, 20), "Draft approved by the inter-ministerial committee."),
+    (Action.Status.DONE, date(2025, 3, 31), date(2025, 9, 15), "Delayed by the budget cycle."),
+    (Action.Status.IN_PROGRESS, date(2025, 12, 31), None, "Consultations with the social partners under way."),
+    (Action.Status.IN_PROGRESS, date(2027, 6, 30), None, ""),
+    (Action.Status.PLANNED, date(2026, 12, 31), None, ""),
+    (Action.Status.DROPPED, date(2025, 12, 31), None, ""),
 ]
 # Share of criteria answered per round table in Demoland's current draft: plausibly uneven.
 DRAFT_COVERAGE = {1: 0.85, 2: 0.6, 3: 0.35, 4: 0.5}
@@ -112,6 +132,7 @@ class Command(BaseCommand):
             responses_save(assessment=earlier, user=contributor, answers=answers)
             assessment_submit(assessment=earlier, user=focal)
             assessment_approve(assessment=earlier, user=users["demo-head"])
+            self._plan_2024(earlier, users)  # before 2026 starts, which carries its open actions in
         if not Assessment.objects.filter(government=government, cycle="2026").exists():
             criteria = list(current_version.criteria.select_related("theme__round_table").order_by("code"))
             transit = any("transit" in c.perspectives for c in criteria)  # Demoland is also a transit country
@@ -123,6 +144,31 @@ class Command(BaseCommand):
                 if c.pk not in already and rng.random() < DRAFT_COVERAGE.get(c.theme.round_table.number, 0.5)
             ]
             responses_save(assessment=current, user=contributor, answers=answers)
+
+    @staticmethod
+    def _plan_2024(assessment, users):
+        """Actions for the 2024 report's top priority gaps, at every status, reviewed by the 2026 report."""
+        focal, contributor = users["demo-focal"], users["demo-contributor"]
+        gaps = build_report(assessment).priority_gaps[: len(DEMO_PLAN)]
+        criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=[g.id for g in gaps])
+                    .prefetch_related("recommended_actions", "support_available")}
+        for gap, (status, target, done_on, note) in zip(gaps, DEMO_PLAN):
+            criterion = criteria[gap.id]
+            recommended = criterion.recommended_actions.first()
+            support = criterion.support_available.first()
+            action = action_add(assessment=assessment, user=contributor, data=ActionInput(
+                criterion_id=criterion.pk, target_level=min(4, gap.score + 2), target_date=target,
+                text="" if recommended else f"Close the gap on {criterion.code}",
+                recommended_action_id=recommended.pk if recommended else None,
+                lead_institution=INSTITUTIONS[criterion.pk % (len(INSTITUTIONS) - 1)],
+                partners="IOM country office", support_available_id=support.pk if support else None,
+                indicator="Adopted by the Council of Ministers and published in the official gazette."))
+            if note:
+                progress_note_add(action=action, user=contributor, text=note, on=target - timedelta(days=120))
+            if status != Action.Status.PLANNED:
+                reason = "Merged into the national development plan." if status == Action.Status.DROPPED else ""
+                action_update(action=action, user=focal,
+                              data=action_input(action, status=status, drop_reason=reason, completed_on=done_on))
 
     @staticmethod
     def _baseline(rng: random.Random, criterion: Criterion, baseline: dict[int, int]) -> int:
