@@ -24,6 +24,16 @@ class BriefGap:
     row: Row
     action: Sourced | None  # the first recommended action, as the framework orders them
     support: Sourced | None  # the first support available
+    planned: tuple = ()  # the action plan's actions for this criterion (plan_report.PlannedAction)
+
+    @property
+    def plan_lines(self) -> list[str]:
+        """One line per planned action: what, by when, to which level, how far; "" when the report has no plan."""
+        return [
+            f"{a.text} — target level {a.target_level} by {a.target_date:%d %B %Y}, {a.status_label.lower()}"
+            + (f", lead: {a.lead_institution}" if a.lead_institution else "")
+            for a in self.planned
+        ]
 
     @property
     def action_source(self) -> str:
@@ -36,6 +46,7 @@ class BriefGap:
 
 @dataclass(frozen=True)
 class Brief:
+    has_plan: bool  # whether the report carries the assessment's action plan
     gaps: list[BriefGap]
     strengths: list[Row]
     flags: list[Flag]  # the most divergent coherence links, at most COHERENCE_FLAGS
@@ -64,8 +75,10 @@ def coherence_findings(report: Report) -> list[str]:
 
 def brief_content(report: Report) -> Brief:
     return Brief(
+        has_plan=report.plan is not None,
         gaps=[
-            BriefGap(rank, row, row.actions[0] if row.actions else None, row.support[0] if row.support else None)
+            BriefGap(rank, row, row.actions[0] if row.actions else None, row.support[0] if row.support else None,
+                     tuple(report.plan.actions_for(row.id)) if report.plan else ())
             for rank, row in enumerate(report.priority_gaps, start=1)
         ],
         strengths=report.strengths[:STRENGTHS],

@@ -70,6 +70,9 @@ def render_docx(report: Report) -> bytes:
             _paragraph(document, f"{gap.action.text} ({gap.action_source})", label="Recommended action: ")
         if gap.support:
             _paragraph(document, f"{gap.support.text} ({gap.support_source})", label="Support available: ")
+        if brief.has_plan:
+            for line in gap.plan_lines or ["no action is planned yet."]:
+                _paragraph(document, line, label="Planned: ")
 
     document.add_heading("3. Main strengths", level=1)
     if not brief.strengths:

@@ -106,3 +106,21 @@ def test_build_report_query_count_does_not_grow_with_the_plan(db):
         assert len(report.plan.actions) == 4 * size and report.plan.review.actions == 4 * size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_brief_and_the_word_file_show_each_priority_gaps_planned_action_or_none(planned):
+    import io
+
+    from docx import Document
+
+    from assessments.docx import render_docx
+    from assessments.pdf import render_brief_pdf
+
+    report = build_report(planned.assessment)
+    text = pdf_text(render_brief_pdf(report))
+    gaps = text[text.index("The ten priority gaps"):]
+    assert "Planned: Open a service centre for returnees — target level 3 by 30 June 2027" in gaps
+    assert gaps.index("RT1.01") < gaps.index("Planned: no action is planned yet.") < gaps.index("RT2.02")
+    word = "\n".join(p.text for p in Document(io.BytesIO(render_docx(report))).paragraphs)
+    assert "Planned: Open a service centre for returnees — target level 3 by 30 June 2027" in word
+    assert "Planned: no action is planned yet." in word
