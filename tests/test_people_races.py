@@ -11,7 +11,9 @@ from assessments.people import PeopleError, membership_change_role, membership_r
 from tests.factories import make_government, make_user
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback like every transactional test here: a flush without it recreates the content types
+    # under new ids, and the next test that restores the serialized database then collides with them.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     # SQLite's in-memory test database cannot be shared by threads ("database table is locked").
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a race: runs on PostgreSQL (DATABASE_URL)"),
 ]

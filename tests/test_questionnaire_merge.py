@@ -206,7 +206,7 @@ def test_save_locks_the_assessment_row_before_anything_else(world):
 
 
 @pytest.mark.skipif("not connection.features.has_select_for_update", reason="SQLite locks the database, not rows")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test
 def test_a_save_that_waits_for_a_submit_sees_the_submitted_status(world):
     """The focal point submits while a contributor's save is on its way: the save waits for the lock, then refuses."""
     import threading
