@@ -235,8 +235,10 @@ def test_report_page_shows_its_charts_and_the_pdf_downloads_with_the_government_
         assert chart.get_attribute("alt").strip()
 
     # WeasyPrint takes a while over a full report: wait for the download longer than for a page.
+    # The documents are in the download menu (a <details>); an approved assessment's were rendered at approval.
+    page.locator("summary", has_text="Download").click()
     with page.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:
-        page.get_by_role("link", name=re.compile("PDF")).first.click(timeout=PDF_TIMEOUT_MS)
+        page.get_by_role("link", name="Full report (PDF)").click(timeout=PDF_TIMEOUT_MS)
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     content = open(download.path(), "rb").read()

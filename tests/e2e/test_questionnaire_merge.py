@@ -49,7 +49,7 @@ def assert_axe_clean(page, axe_js, where: str) -> None:
 
 def test_the_conflict_screen_with_the_keyboard_alone(demo, page, axe_js):
     criterion = round_table_criteria(demo.draft, 1)[0]
-    focal = demo.draft.government.memberships.get(role="focal_point").user
+    focal = demo.draft.government.memberships.get(user__username="demo-focal").user
     keyboard_sign_in(page, "demo-contributor")
     page.goto(f"/assessments/{demo.draft.pk}/round-tables/1/")
 
