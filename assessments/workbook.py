@@ -251,11 +251,13 @@ def check_container(data: bytes, filename: str) -> None:
     if len(data) > limit:
         _refuse(_("Refused: the file is larger than {limit} MB. A workbook of the whole questionnaire is far smaller: "
                   "remove pasted images or objects, or upload the original file.").format(limit=limit // 2**20))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        _refuse(_("Refused: this file is not an Excel workbook (.xlsx), even though its name ends with .xlsx. "
-                  "Upload the workbook downloaded from this assessment."))
     damaged = _("Refused: the file is damaged (its zip structure cannot be read). Upload the workbook again, or "
                 "download a fresh one.")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        if data.startswith(b"PK\x03\x04"):  # a zip's first part, but no readable directory: cut or broken
+            _refuse(damaged)
+        _refuse(_("Refused: this file is not an Excel workbook (.xlsx), even though its name ends with .xlsx. "
+                  "Upload the workbook downloaded from this assessment."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
