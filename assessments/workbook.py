@@ -135,7 +135,7 @@ def workbook_build(*, title: str, sheets: list[SheetContent], identity: dict, ed
         intro.cell(n, 1).alignment = Alignment(wrap_text=True, vertical="top")
     intro.protection.sheet = True
 
-    levels = ",".join(["0", "1", "2", "3", "4", not_applicable_label(), dont_know_label()])
+    levels = f"0,1,2,3,4,{not_applicable_label()},{dont_know_label()}"
     confidences = ",".join(confidence_labels().values())
     entries = []
     for content in sheets:

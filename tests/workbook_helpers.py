@@ -66,7 +66,7 @@ def confirm(client: Client, assessment, response, **choices):
 
 
 def refusal(response) -> str:
-    match = re.search(r'id="upload-error"><p class="mb-1">(.*?)</p>', response.content.decode(), re.S)
+    match = re.search(r'id="upload-error"><p class="mb-1">(.*?)</p>', response.content.decode(), re.DOTALL)
     assert match, response.content.decode()[:3000]
     from html import unescape
 
