@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -195,6 +196,7 @@ def pending_drop(key: str) -> None:
 # --- Confirm ----------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def workbook_apply(*, assessment: Assessment, user, pending: Pending, choices: dict[int, str],
                    seen: dict[int, str]) -> int:
     """Write the file's changes through the questionnaire's save; returns how many answers were written.
@@ -204,7 +206,10 @@ def workbook_apply(*, assessment: Assessment, user, pending: Pending, choices: d
     preview. Raises ``WorkbookRefused`` if the file has refusals or a conflict is undecided, and
     ``EditConflict`` if someone changed a criterion again after the preview (nothing is written).
     """
-    refuse_unless_draft(Assessment.objects.get(pk=assessment.pk))
+    # The row lock before the check: a submit cannot slip between it and the write (responses_save would let a
+    # focal point write into a submitted assessment; a workbook is for drafts only).
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    refuse_unless_draft(locked)
     preview = preview_for(assessment, pending.rows)
     if preview.refusals:
         raise WorkbookRefused(_("Nothing was saved: correct the refused rows in the workbook and upload it again."))

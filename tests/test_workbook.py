@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import Assessment, Criterion, Response
@@ -93,6 +94,8 @@ def test_the_preview_shows_old_and_new_and_nothing_is_written_until_confirmed(wo
                                                                                    world.contributor)
     assert (second.dont_know, second.justification) == (True, "Ask labour")
     assert first.history.latest().history_change_reason == "from workbook"
+    history = client.get(reverse("criterion_history", args=[world.assessment.pk, c[0].pk])).content.decode()
+    assert "contributor (from workbook)" in history
     assert Assessment.objects.get(pk=world.assessment.pk).revision >= 2
     # The pending upload is gone: confirming twice writes nothing more.
     again = confirm(client, world.assessment, preview)
@@ -171,3 +174,16 @@ def test_a_change_online_between_preview_and_confirm_refuses_the_confirmation(wo
     html = response.content.decode()
     assert f'id="conflict-{c.pk}"' in html and "choose whether to keep" in html
     assert Response.objects.get(criterion=c).score == 1
+
+
+def test_an_assessment_submitted_between_preview_and_confirm_refuses_the_confirmation(world):
+    c = criteria(world)[0]
+    client = client_for(world.focal)  # a focal point may still edit a submitted assessment online, not by workbook
+    preview = upload(client, world.assessment, edit(download(world.focal, world.assessment),
+                                                    {("RT1", c.code, "answer"): 4}))
+    Assessment.objects.filter(pk=world.assessment.pk).update(status="submitted")
+
+    response = confirm(client, world.assessment, preview)
+
+    assert response.status_code == 409 and "no longer accepts workbooks" in response.content.decode()
+    assert not Response.objects.exists()

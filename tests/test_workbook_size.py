@@ -62,7 +62,11 @@ def test_a_full_assessment_down_and_up(tmp_path, settings):
     confirm_s = time.perf_counter() - started
     assert Response.objects.filter(assessment=assessment, edit_count=1).count() == 91
 
-    print(f"\nworkbook of 91 criteria: {len(data) / 1024:.0f} KB; download {download_s:.2f} s; upload unchanged "
+    import zipfile
+
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    assert unpacked < settings.HLD_WORKBOOK_MAX_UNPACKED_BYTES / 4
+    print(f"\nworkbook of 91 criteria: {len(data) / 1024:.0f} KB ({unpacked / 1024:.0f} KB unpacked); download {download_s:.2f} s; upload unchanged "
           f"{upload_s:.2f} s; upload of 91 changes {preview_s:.2f} s; confirm {confirm_s:.2f} s")
     assert len(data) < 1024 * 1024
     assert max(download_s, upload_s, preview_s, confirm_s) < 20
