@@ -210,7 +210,7 @@ MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 6 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 # The questionnaire workbook (issue 16): the largest file accepted, and the most its zip parts may declare
 # unpacked (checked before any XML is parsed: a zip bomb is refused unopened). A full workbook is 44 KB,
-# ~0.4 MB unpacked; openpyxl needs ~0.5 s and 10 MB of memory per unpacked MB, so the default bounds one upload.
+# 282 KB unpacked; openpyxl needs ~0.5 s and 10 MB of memory per unpacked MB, so the default bounds one upload.
 HLD_WORKBOOK_MAX_BYTES = env_int("HLD_WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)
 HLD_WORKBOOK_MAX_UNPACKED_BYTES = env_int("HLD_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024)
 # An upload waits for its confirmation this long (seconds) in MEDIA_ROOT/workbook-uploads/, then expires.
