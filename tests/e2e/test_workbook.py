@@ -1,6 +1,8 @@
 """The workbook in a browser (issue 16): download from the overview, upload, preview (axe clean), confirm."""
 
+import io
 import os
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -21,7 +23,7 @@ def test_download_upload_preview_confirm(demo, sign_in, axe_js, tmp_path):
     page.goto(f"/assessments/{demo.draft.pk}/")
     with page.expect_download() as info:
         page.get_by_role("link", name="Download the workbook (every round table)").click()
-    book = load_workbook(info.value.path())
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))  # the saved download has no extension
     ws = book[book.sheetnames[1]]
     first, second = ws.cell(FIRST_ROW, COLUMN["code"]).value, ws.cell(FIRST_ROW + 1, COLUMN["code"]).value
     ws.cell(FIRST_ROW, COLUMN["answer"]).value = 4
@@ -54,6 +56,8 @@ def test_download_upload_preview_confirm(demo, sign_in, axe_js, tmp_path):
     expect(page.get_by_text("Saved from the workbook: 1 answer(s) changed.")).to_be_visible()
     problems = blocking(axe(page, axe_js))
     assert not problems, f"axe on the overview:\n{describe(problems)}"
+    if os.environ.get("WORKBOOK_SCREENSHOT"):
+        page.screenshot(path=os.environ["WORKBOOK_SCREENSHOT"].replace(".png", "-overview.png"), full_page=True)
     saved = Response.objects.get(assessment=demo.draft, criterion__code=first)
     assert (saved.score, saved.evidence) == (4, "Act 12/2025, Ministry of Labour")
     assert saved.history.latest().history_change_reason == "from workbook"
