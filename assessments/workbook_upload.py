@@ -29,15 +29,14 @@ from .workbook import (
     CriterionRow,
     ParsedRow,
     ParsedWorkbook,
-    Preview,
     SheetContent,
     WorkbookRefused,
     check_belongs,
     sheet_title,
     workbook_build,
-    workbook_preview,
     workbook_read,
 )
+from .workbook_preview import Preview, workbook_preview
 from .workflow import AnswerInput, response_values, responses_save
 
 PENDING_DIR = "workbook-uploads"
