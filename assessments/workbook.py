@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -37,12 +38,15 @@ IDENTITY = "hld-identity"
 HEADER_ROW = 1
 FIRST_ROW = 2
 # (key, header, width); the answer columns follow the descriptors.
-FIXED_COLUMNS = [("code", "Code", 10), ("theme", "Theme", 10), ("statement", "Statement", 45)] + [
-    (f"level{n}", f"Level {n}", 28) for n in range(5)
+# Headers are translated when the workbook is written (gettext_noop marks them for makemessages).
+FIXED_COLUMNS = [("code", N_("Code"), 10), ("theme", N_("Theme"), 10), ("statement", N_("Statement"), 45)] + [
+    (f"level{n}", label, 28)
+    for n, label in enumerate([N_("Level 0"), N_("Level 1"), N_("Level 2"), N_("Level 3"), N_("Level 4")])
 ]
 ANSWER_COLUMNS = [
-    ("answer", "Answer", 16), ("justification", "Justification", 40), ("evidence", "Evidence", 40),
-    ("evidence_url", "Evidence link", 30), ("confidence", "Confidence", 22), ("lead_institution", "Lead institution", 24),
+    ("answer", N_("Answer"), 16), ("justification", N_("Justification"), 40), ("evidence", N_("Evidence"), 40),
+    ("evidence_url", N_("Evidence link"), 30), ("confidence", N_("Confidence"), 22),
+    ("lead_institution", N_("Lead institution"), 24),
 ]
 COLUMNS = FIXED_COLUMNS + ANSWER_COLUMNS
 COLUMN = {key: n for n, (key, _header, _width) in enumerate(COLUMNS, start=1)}
@@ -129,6 +133,11 @@ def workbook_build(*, title: str, sheets: list[SheetContent], identity: dict, ed
     for n, line in enumerate(instructions, start=3):
         _text(intro.cell(n, 1), line)
         intro.cell(n, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    row = len(instructions) + 4
+    _text(intro.cell(row, 1), _("Sheets:"))
+    intro.cell(row, 1).font = Font(bold=True)
+    for n, content in enumerate(sheets, start=row + 1):
+        _text(intro.cell(n, 1), f"{content.title}: {content.heading}")
     intro.protection.sheet = True
 
     levels = f"0,1,2,3,4,{not_applicable_label()},{dont_know_label()}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from .forms import ResponseForm
 from .models import Response
@@ -117,9 +118,9 @@ class Preview:
         return not self.refusals and bool(self.changes or self.conflicts)
 
 
-FIELD_LABELS = [("answer", "Answer"), ("justification", "Justification"), ("evidence", "Evidence"),
-                ("evidence_url", "Evidence link"), ("confidence", "Confidence"),
-                ("lead_institution", "Lead institution")]
+FIELD_LABELS = [("answer", N_("Answer")), ("justification", N_("Justification")), ("evidence", N_("Evidence")),
+                ("evidence_url", N_("Evidence link")), ("confidence", N_("Confidence")),
+                ("lead_institution", N_("Lead institution"))]
 
 
 def describe_answer(values: tuple) -> str:
