@@ -332,7 +332,7 @@ def workbook_read(data: bytes, filename: str) -> ParsedWorkbook:
                       "were moved, deleted or inserted, or a code was edited. Put the rows back as downloaded, or "
                       "download a fresh workbook.").format(row=row, sheet=sheet_name, code=code,
                                                            found=str(found or "")[:40]))
-        cells = {key: sheet.cell(row, COLUMN[key]).value for key, _h, _w in ANSWER_COLUMNS}
+        cells = {key: _plain(sheet.cell(row, COLUMN[key]).value) for key, _h, _w in ANSWER_COLUMNS}
         rows.append(ParsedRow(pk=pk, code=code, sheet=sheet_name, row=row, edit_count=edit_count, opened=opened,
                               cells=cells))
         last_row[sheet_name] = max(row, last_row.get(sheet_name, 0))
@@ -342,6 +342,15 @@ def workbook_read(data: bytes, filename: str) -> ParsedWorkbook:
             _refuse(_("Refused: sheet {sheet} has rows below its last criterion. Rows were added or moved; the "
                       "workbook holds only the downloaded criteria.").format(sheet=sheet_name))
     return ParsedWorkbook(assessment=identity["a"], version=identity["v"], scope=identity.get("s"), rows=rows)
+
+
+def _plain(value):
+    """A cell's value as JSON can keep it until the confirmation: a date or time typed in a cell becomes its text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def check_belongs(parsed: ParsedWorkbook, *, assessment_pk: int, version_pk: int, version_name: str) -> None:

@@ -187,3 +187,19 @@ def test_an_assessment_submitted_between_preview_and_confirm_refuses_the_confirm
 
     assert response.status_code == 409 and "no longer accepts workbooks" in response.content.decode()
     assert not Response.objects.exists()
+
+
+def test_dates_typed_in_cells_are_text_in_a_text_cell_and_refused_as_an_answer(world):
+    import datetime
+
+    c = criteria(world)
+    data = edit(download(world.contributor, world.assessment),
+                {("RT1", c[0].code, "answer"): 1, ("RT1", c[0].code, "evidence"): datetime.datetime(2025, 3, 1, 9, 30)})
+    client = client_for(world.contributor)
+    preview = upload(client, world.assessment, data)
+    assert confirm(client, world.assessment, preview).status_code == 302
+    assert Response.objects.get(criterion=c[0]).evidence == "2025-03-01T09:30:00"
+
+    refused = upload(client, world.assessment, edit(download(world.contributor, world.assessment),
+                                                    {("RT1", c[1].code, "answer"): datetime.date(2025, 3, 1)}))
+    assert "is not one of 0, 1, 2, 3, 4" in refused.content.decode()
