@@ -1,6 +1,17 @@
 from django.urls import include, path
 
-from .views import accounts, documents, people, questionnaire, reports, secretariat, tokens, two_factor, workflow
+from .views import (
+    accounts,
+    documents,
+    people,
+    questionnaire,
+    reports,
+    secretariat,
+    tokens,
+    two_factor,
+    workbook,
+    workflow,
+)
 from .views import assessments as views
 
 urlpatterns = [
@@ -11,6 +22,12 @@ urlpatterns = [
     path("governments/<int:government_pk>/assessments/start", workflow.assessment_start_view, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/round-tables/<int:number>/", questionnaire.questionnaire, name="questionnaire"),
+    # The questionnaire offline (issue 16)
+    path("assessments/<int:pk>/workbook.xlsx", workbook.workbook_download, name="workbook_download"),
+    path("assessments/<int:pk>/round-tables/<int:number>/workbook.xlsx", workbook.workbook_download,
+         name="workbook_download_round_table"),
+    path("assessments/<int:pk>/workbook/upload", workbook.workbook_upload, name="workbook_upload"),
+    path("assessments/<int:pk>/workbook/confirm", workbook.workbook_confirm, name="workbook_confirm"),
     path("assessments/<int:pk>/submit", workflow.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/approve", workflow.assessment_approve_view, name="assessment_approve"),
     path("assessments/<int:pk>/return", workflow.assessment_return_view, name="assessment_return"),

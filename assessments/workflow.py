@@ -225,13 +225,13 @@ def assessment_start(
 
 
 @transaction.atomic
-def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput]) -> int:
+def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput], change_reason: str = "") -> int:
     """Save what the person changed on a page, completely or not at all (merge, never overwrite).
 
     A criterion the person did not change is never written, whatever it holds now. A criterion
     they changed that someone else changed too since the page was opened is a conflict: nothing
     is saved and the person chooses (``keep_current`` takes theirs). Returns the number of
-    responses written.
+    responses written. ``change_reason`` goes into each history record (e.g. "from workbook").
     """
     # The row lock first: a submit waits for this save, and this save sees the status it leaves.
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -269,6 +269,8 @@ def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput]) 
         response.edit_count += 1
         response.updated_by = user
         response._history_user = user
+        if change_reason:
+            response._change_reason = change_reason  # simple-history: the record's history_change_reason
         response.full_clean(exclude=["assessment", "criterion"], validate_unique=False)
         response.save()
     if changed:

@@ -208,6 +208,13 @@ LOGGING = logging_config(
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 6 * 1024 * 1024)
 # A file part is never larger than the body, so it stays in memory: no upload lands in a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# The questionnaire workbook (issue 16): the largest file accepted, and the most its zip parts may declare
+# unpacked (checked before any XML is parsed: a zip bomb is refused unopened). A full workbook is 44 KB,
+# 282 KB unpacked; openpyxl needs ~0.5 s and 10 MB of memory per unpacked MB, so the default bounds one upload.
+HLD_WORKBOOK_MAX_BYTES = env_int("HLD_WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)
+HLD_WORKBOOK_MAX_UNPACKED_BYTES = env_int("HLD_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024)
+# An upload waits for its confirmation this long (seconds) in MEDIA_ROOT/workbook-uploads/, then expires.
+HLD_WORKBOOK_PENDING_SECONDS = env_int("HLD_WORKBOOK_PENDING_SECONDS", 3600)
 
 # --- Security (SECURITY.md says what each control is for) ------------------------------------------
 # Served over HTTPS unless DEBUG is on or DJANGO_HTTPS=0 (a plain-HTTP trial run on loopback).
