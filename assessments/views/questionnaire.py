@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from .. import unsaved_input
 from ..forms import ResponseForm, initial_for
 from ..models import Assessment, Criterion, Response
-from ..progress import assessment_progress
+from ..progress import cached_progress
 from ..workflow import (
     ANSWER_FIELDS,
     AnswerInput,
@@ -98,7 +98,7 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _render(request, assessment, round_table, sections_html, *, editable, errors=(), refused=False, status=200):
-    progress = assessment_progress(assessment)
+    progress = cached_progress(assessment)
     numbers = [p.round_table.number for p in progress.round_tables]
     position = numbers.index(round_table.number)
     return render(
