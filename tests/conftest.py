@@ -61,6 +61,17 @@ def empty_cache():
         caches["throttle"].clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def redis_keys_of_this_run_removed():
+    """With REDIS_URL, this run's keys (its own prefix, hldassess/test_settings.py) go when the run ends."""
+    yield
+    from django.core.cache import caches
+
+    for alias in ("default", "throttle"):
+        if caches[alias].__class__.__name__ == "PrefixedRedisCache":
+            caches[alias].clear()
+
+
 @pytest.fixture
 def people(world):
     """``world`` plus a secretariat administrator, a criteria editor and a pending invitation (issue 12)."""
