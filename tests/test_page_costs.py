@@ -97,3 +97,23 @@ def test_the_questionnaire_shows_the_progress_after_a_save_and_after_a_transitio
     response = client.get(url)
     page = response.content.decode()
     assert "does not allow changes" in page and f"{total} of {total}" in page
+
+
+def test_a_save_on_one_round_table_leaves_the_others_cached_and_renews_its_own(client, world):
+    from assessments.models import Criterion
+    from assessments.workflow import AnswerInput, responses_save
+
+    client.force_login(world.contributor)
+    first, second = (reverse("questionnaire", args=[world.assessment.pk, n]) for n in (1, 2))
+    client.get(first), client.get(second)  # both cached
+    criterion = Criterion.objects.filter(version=world.framework, theme__round_table__number=1).order_by("code")[0]
+    responses_save(assessment=world.assessment, user=world.focal,
+                   answers=[AnswerInput(criterion_id=criterion.pk, base_edit_count=0, score=4,
+                                        justification="Written on round table one")])
+    # Round table 2 is still served from the cache: its criteria (statements) are not read for its cards.
+    # (The progress is counted again: the assessment's revision changed.)
+    sql = queries_of(client, second)
+    assert not [q for q in sql if '"assessments_criterion"."statement"' in q], sql
+    assert [q for q in queries_of(client, first) if '"assessments_criterion"."statement"' not in q]
+    # Round table 1 shows the new answer at once.
+    assert "Written on round table one" in client.get(first).content.decode()

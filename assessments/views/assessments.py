@@ -110,6 +110,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def page_cache_key_for_parts(assessment: Assessment, *parts) -> str:
+    """A fragment of one assessment (its primary key and creation time) valid for what ``parts`` name."""
+    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), *parts)))
+
+
 def page_cache_key(assessment: Assessment, *parts) -> str:
     """Rendered fragments are valid for one revision of one assessment (every save bumps the revision)."""
     return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), assessment.revision, *parts)))
