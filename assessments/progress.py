@@ -1,7 +1,9 @@
-"""How far an assessment has got: answered / total per round table (three queries, whatever the size)."""
+"""How far an assessment has got: answered / total per round table (three queries, whatever the size; none when
+cached for the revision)."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from .models import Assessment, Criterion, RoundTable
@@ -54,3 +56,17 @@ def assessment_progress(assessment: Assessment) -> AssessmentProgress:
             for rt in RoundTable.objects.filter(version=assessment.framework_version_id).order_by("number")
         ]
     )
+
+
+def cached_progress(assessment: Assessment) -> AssessmentProgress:
+    """``assessment_progress``, computed once per revision of the assessment and kept in the page cache.
+
+    Every save and every status change bumps the revision (the framework version of an assessment is published,
+    so its criteria do not change); the creation time tells a restored or recreated primary key apart.
+    """
+    key = ":".join(map(str, ("hld-progress", assessment.pk, assessment.created_at.timestamp(), assessment.revision)))
+    progress = cache.get(key)
+    if progress is None:
+        progress = assessment_progress(assessment)
+        cache.set(key, progress, timeout=3600)
+    return progress

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import documents
 from .models import Assessment, AssessmentEvent, Criterion, FrameworkVersion, Government, Membership, Response
@@ -262,20 +263,43 @@ def responses_save(*, assessment: Assessment, user, answers: list[AnswerInput], 
     if conflicts:
         raise EditConflict(conflicts)
 
+    # Bulk writes with their history rows: a constant number of queries however many answers changed (issue 19).
+    now = timezone.now()
+    created, updated = [], []
     for answer in changed:
-        response = current.get(answer.criterion_id) or Response(assessment=assessment, criterion_id=answer.criterion_id)
+        response = current.get(answer.criterion_id)
+        (updated if response else created).append(
+            response := response or Response(assessment=assessment, criterion_id=answer.criterion_id)
+        )
         for name, value in zip(ANSWER_FIELDS, answer.values()):
             setattr(response, name, value)
         response.edit_count += 1
         response.updated_by = user
-        response._history_user = user
-        if change_reason:
-            response._change_reason = change_reason  # simple-history: the record's history_change_reason
-        response.full_clean(exclude=["assessment", "criterion"], validate_unique=False)
-        response.save()
+        response.updated_at = now  # bulk_update does not apply auto_now
+        _validate_answer(response)
+    if created:
+        bulk_create_with_history(created, Response, default_user=user, default_date=now,
+                                 default_change_reason=change_reason or None)
+    if updated:
+        bulk_update_with_history(updated, Response, [*ANSWER_FIELDS, "edit_count", "updated_by", "updated_at"],
+                                 default_user=user, default_date=now,
+                                 default_change_reason=change_reason or None)
     if changed:
         Assessment.objects.filter(pk=assessment.pk).update(revision=F("revision") + 1)
     return len(changed)
+
+
+def _validate_answer(response: Response) -> None:
+    """The field checks of ``full_clean`` and the table's check constraints, in Python, without a query per row.
+
+    (``full_clean`` would ask the database for the user behind ``updated_by`` and run each constraint as a query;
+    the database still enforces them.)
+    """
+    response.full_clean(exclude=["assessment", "criterion", "updated_by"], validate_unique=False,
+                        validate_constraints=False)
+    kinds = (response.score is not None) + bool(response.not_applicable) + bool(response.dont_know)
+    if kinds > 1:
+        raise ValidationError("Choose one answer: a level, not applicable, or don't know.")
 
 
 def unanswered_criteria(assessment: Assessment) -> list[Criterion]:

@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-MODULES = ["load", "report", "documents"]
+MODULES = ["load", "report", "documents", "ratios"]
 
 
 def main(names: list[str]) -> int:

@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from .cache_settings import caches_for
 from .logconfig import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -258,12 +259,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Caches: rendered fragments in each process's memory; rate limits in the database, so that every worker and
-# server counts together (the table is made by ``manage.py createcachetable``, which ``make serve`` runs).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hld_throttle_cache"},
-}
+# Caches and sessions: Redis when REDIS_URL (or CACHE_URL) is set, else the embedded default (hldassess/cache_settings.py).
+CACHES, SESSION_ENGINE = caches_for(os.environ)
 
 # Password reset requests per window, from one address and for one e-mail address (assessments/throttling.py).
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)

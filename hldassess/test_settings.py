@@ -26,3 +26,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Documents render inside the request (no worker); tests/test_documents_pipeline.py runs the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# With REDIS_URL (CI's PostgreSQL run), the tests use the real Redis under a key prefix of their own, so that
+# concurrent runs never see each other's keys; the page cache's clear() empties only that prefix.
+if REDIS_URL_FOR_TESTS := os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL"):
+    import uuid
+
+    from .cache_settings import caches_for
+
+    CACHES, SESSION_ENGINE = caches_for(os.environ, prefix=f"hld-test-{os.getpid()}-{uuid.uuid4().hex[:8]}")

@@ -253,3 +253,14 @@ class Response(models.Model):
         if Assessment.objects.filter(pk=self.assessment_id, status=Assessment.Status.APPROVED).exists():
             raise AssessmentLocked(f"The assessment {self.assessment} is approved; its responses cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+
+# The criterion's history page reads one criterion of one assessment in date order; without this index it reads
+# that criterion's history across every assessment (issue 19). simple-history builds HistoricalResponse's Meta
+# itself (its only option is a date index), so the index is added to the generated model here.
+_history_meta = Response.history.model._meta
+_history_meta.indexes = [
+    *_history_meta.indexes,
+    models.Index(fields=["assessment", "criterion", "history_date"], name="hist_response_criterion_date"),
+]
+_history_meta.original_attrs["indexes"] = _history_meta.indexes  # what the migration autodetector reads

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from ..access import access_of
 from ..forms import ReturnForm, StartAssessmentForm
 from ..models import (
     Assessment,
@@ -20,18 +21,19 @@ from ..models import (
     is_secretariat,
     is_secretariat_admin,
 )
-from ..progress import assessment_progress
+from ..progress import cached_progress
 from ..workflow import (
     can_edit,
-    membership_of,
     unanswered_criteria,
 )
 
 def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membership | None]:
+    # The person's memberships and secretariat flag in one query (assessments/access.py), then the assessment.
+    access = access_of(request.user)
     assessment = get_object_or_404(
-        Assessment.objects.for_user(request.user).select_related("government", "framework_version"), pk=pk
+        Assessment.objects.filter(access.visible()).select_related("government", "framework_version"), pk=pk
     )
-    return assessment, membership_of(request.user, assessment.government)
+    return assessment, access.memberships.get(assessment.government_id)
 
 
 @login_required
@@ -85,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, membership = get_assessment(request, pk)
-    progress = assessment_progress(assessment)
+    progress = cached_progress(assessment)
     unanswered = unanswered_criteria(assessment)
     by_round_table = {}
     for criterion in unanswered:
@@ -105,6 +107,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report_url": reverse("report", args=[assessment.pk]),
         },
     )
+
+
+def page_cache_key_for_parts(assessment: Assessment, *parts) -> str:
+    """A fragment of one assessment (its primary key and creation time) valid for what ``parts`` name."""
+    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), *parts)))
 
 
 def page_cache_key(assessment: Assessment, *parts) -> str:

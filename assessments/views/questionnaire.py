@@ -16,19 +16,20 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import unsaved_input
 from ..forms import ResponseForm, initial_for
 from ..models import Assessment, Criterion, Response
-from ..progress import assessment_progress
+from ..progress import cached_progress
 from ..workflow import (
     ANSWER_FIELDS,
     AnswerInput,
@@ -41,7 +42,7 @@ from ..workflow import (
     response_values,
     responses_save,
 )
-from .assessments import get_assessment, page_cache_key
+from .assessments import get_assessment, page_cache_key_for_parts
 
 CRITERION_FIELD = re.compile(r"^c([0-9]{1,18})-")  # ASCII digits, short enough for int()
 ANSWER_LABELS = {
@@ -82,7 +83,7 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                                      "form below, not saved yet: check them and save."))
 
     cacheable = request.method == "GET" and restored is None
-    cache_key = page_cache_key(assessment, "questionnaire", number, editable)
+    cache_key = _sections_cache_key(assessment, round_table, editable) if cacheable else ""
     sections_html = cache.get(cache_key) if cacheable else None
     errors = []
     if sections_html is None:
@@ -97,8 +98,21 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return _render(request, assessment, round_table, sections_html, editable=editable, errors=errors)
 
 
+def _sections_cache_key(assessment: Assessment, round_table, editable: bool) -> str:
+    """The round table's criterion cards are valid while its own answers are (issue 19): a save on another round
+    table leaves this one cached. The digest of its answers (how many, the last change, the sum of their save
+    counters) changes with every save, clear and deletion of one of them; every write of a response goes through
+    ``save()`` or ``responses_save``, which set ``updated_at`` and bump ``edit_count``. Whether the person may edit
+    (role and status) and the language are in the key; the criteria belong to a published version."""
+    stamp = assessment.responses.filter(criterion__theme__round_table=round_table).aggregate(
+        n=Count("id"), last=Max("updated_at"), edits=Sum("edit_count"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    return page_cache_key_for_parts(assessment, "questionnaire", round_table.pk, editable, get_language(),
+                                    stamp["n"], last, stamp["edits"] or 0)
+
+
 def _render(request, assessment, round_table, sections_html, *, editable, errors=(), refused=False, status=200):
-    progress = assessment_progress(assessment)
+    progress = cached_progress(assessment)
     numbers = [p.round_table.number for p in progress.round_tables]
     position = numbers.index(round_table.number)
     return render(

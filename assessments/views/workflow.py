@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import ReturnForm, StartAssessmentForm
 from ..models import Assessment, Government
-from ..progress import assessment_progress
+from ..progress import cached_progress
 from ..workflow import (
     AssessmentError,
     NotAllowed,
@@ -95,7 +95,7 @@ def assessment_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "problem": approval_problem(assessment, request.user),
         "submitter": person_name(assessment.submitted_by),
-        "progress": assessment_progress(assessment),
+        "progress": cached_progress(assessment),
     })
 
 
@@ -132,5 +132,5 @@ def assessment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment_detail", pk=assessment.pk)
     return render(request, "assessments/delete_confirm.html", {
         "assessment": assessment,
-        "progress": assessment_progress(assessment),
+        "progress": cached_progress(assessment),
     })
