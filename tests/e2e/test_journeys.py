@@ -139,7 +139,7 @@ def test_progress_and_overview_reflect_the_answers(demo, sign_in):
     row = page.get_by_role("row", name=re.compile(r"^RT1:"))
     expect(row.get_by_role("cell")).to_have_text([re.compile(r"^RT1:"), str(rt1.answered + 1), str(rt1.total)])
     expect(page.locator("#progress-overall")).to_have_attribute("value", str(before.answered + 1))
-    unanswered = page.locator("main ul li a")
+    unanswered = page.locator("main ul.unanswered-list li a")
     expected = [c.code for c in unanswered_criteria(draft)]
     expect(unanswered).to_have_text(expected)
     assert target.code not in expected
@@ -164,7 +164,7 @@ def test_focal_point_submits_once_complete_and_approves_then_the_questionnaire_i
     alert = page.get_by_role("status")
     expect(alert).to_contain_text(f"Not submitted: {len(missing)} criteria are still unanswered: ")
     expect(alert).to_contain_text(", ".join(missing) + ".")
-    expect(page.locator("main ul li a")).to_have_text(missing)
+    expect(page.locator("main ul.unanswered-list li a")).to_have_text(missing)
     expect(page.locator("main .badge").first).to_have_text("Draft")
 
     # RT1 through the page, the rest as the contributors would have done it on theirs.
