@@ -8,16 +8,14 @@ import yaml
 from django.conf import settings
 from django.core.management import call_command
 
-from assessments.fixture_builder import normalise
 from assessments.models import (
     CoherenceLink,
     Criterion,
     FrameworkVersion,
     GcmObjective,
-    RecommendedAction,
-    SupportAvailable,
 )
 from assessments.versioning import framework_problems
+from tests.test_hld2013_fixture import excerpts_not_found
 
 pytestmark = pytest.mark.django_db
 
@@ -94,16 +92,6 @@ def test_every_carried_over_criterion_resolves_to_a_criterion_of_the_original(re
 
 @needs_seeds
 def test_every_excerpt_of_the_revision_is_verbatim_in_the_seed_it_names(revision):
-    seeds = {path.name: normalise(path.read_text()) for path in settings.SEEDS_DIR.glob("*.txt")}
-    items = [
-        *revision.criteria.all(),
-        *RecommendedAction.objects.filter(criterion__version=revision).select_related("criterion"),
-        *SupportAvailable.objects.filter(criterion__version=revision).select_related("criterion"),
-    ]
-    missing = [
-        f"{getattr(item, 'criterion', item)} {item.source_file}: {item.excerpt[:60]}"
-        for item in items
-        if normalise(item.excerpt) not in seeds.get(item.source_file, "")
-    ]
-    assert len(items) > 250
+    count, missing = excerpts_not_found(revision)
+    assert count > 250
     assert missing == []
