@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import fixture_translations
 from .models.perspective import PERSPECTIVES as NEW_PERSPECTIVES
 from .models.perspective import perspective_value
 
@@ -249,27 +250,59 @@ def build(source_dir: Path, seeds_dir: Path | None) -> list[Built]:
         problems += [f"{REVISION_CODE}/ {problem}" for problem in rev_problems]
     if problems:
         raise SourcesInvalid(problems)
-    built = [_built(f"{VERSION_CODE}.yaml", round_tables, links, ORIGINAL)]
+    built = [_built(f"{VERSION_CODE}.yaml", round_tables, links, ORIGINAL, translations_of(source_dir))]
     if revision is not None:
         meta, rev_round_tables, rev_links = revision
-        built.append(_built(f"{REVISION_CODE}.yaml", rev_round_tables, rev_links, revision_info(meta)))
+        built.append(
+            _built(f"{REVISION_CODE}.yaml", rev_round_tables, rev_links, revision_info(meta), translations_of(revision_dir))
+        )
     return built
 
 
-def _built(file_name: str, round_tables: list[dict], links: list[dict], version: VersionInfo) -> Built:
+def translations_of(source_dir: Path) -> dict[str, tuple[dict, dict]]:
+    """{language: its translation files} for the languages that have a folder (docs/framework-translations.md)."""
+    return {
+        language: fixture_translations.load(source_dir, language)
+        for language in fixture_translations.TRANSLATED_LANGUAGES
+        if (source_dir / "translations" / language).is_dir()
+    }
+
+
+def _built(
+    file_name: str, round_tables: list[dict], links: list[dict], version: VersionInfo, translations=None
+) -> Built:
     criteria = sum(len(rt["criteria"]) for rt in round_tables)
+    languages = ", ".join(["en", *sorted(translations or {})])
     return Built(
         file_name,
-        render(to_fixture(round_tables, links, version), version),
-        f"{len(round_tables)} round tables, {criteria} criteria, {len(links)} links",
+        render(to_fixture(round_tables, links, version, translations), version),
+        f"{len(round_tables)} round tables, {criteria} criteria, {len(links)} links; languages {languages}",
     )
 
 
-def to_fixture(round_tables: list[dict], links: list[dict], info: VersionInfo = ORIGINAL) -> list[dict]:
+def _languages(field: str, english: str, translated: dict[str, str | None]) -> dict:
+    """``field`` and its modeltranslation columns: ``field_en`` and each language that has a text."""
+    texts = {field: english, f"{field}_en": english}
+    texts.update({f"{field}_{lang}": normalise(text) for lang, text in translated.items() if text and normalise(text)})
+    return texts
+
+
+def to_fixture(
+    round_tables: list[dict], links: list[dict], info: VersionInfo = ORIGINAL, translations: dict | None = None
+) -> list[dict]:
     """Django serialisation records (natural keys, no primary keys), parents before children.
 
-    A revision's criteria name the original criterion they were copied from by its natural key.
+    A revision's criteria name the original criterion they were copied from by its natural key. Each
+    translated text also goes into its ``_en`` column and, where ``translations`` has it, ``_fr``/``_es``.
     """
+    translations = translations or {}
+
+    def tr_rt(rt_code: str) -> dict[str, dict]:
+        return {lang: files.get(rt_code.lower()) or {} for lang, (files, _reasons) in translations.items()}
+
+    def tr_criterion(rt_code: str, code: str) -> dict[str, dict]:
+        return {lang: (rt.get("criteria") or {}).get(code) or {} for lang, rt in tr_rt(rt_code).items()}
+
     code = info.code
     version = [code]
     records = [
@@ -286,27 +319,36 @@ def to_fixture(round_tables: list[dict], links: list[dict], info: VersionInfo = 
     ]
     for rt in round_tables:
         rt_info = rt["round_table"]
+        rt_tr = tr_rt(rt_info["code"])
         records.append(
             record(
                 "roundtable", version=version, number=rt_info["number"], code=rt_info["code"],
-                title=normalise(rt_info["title"]),
+                **_languages("title", normalise(rt_info["title"]),
+                             {lang: (t.get("round_table") or {}).get("title") for lang, t in rt_tr.items()}),
             )
         )
         for order, theme in enumerate(rt["themes"]):
             records.append(
-                record("theme", round_table=[code, rt_info["code"]], code=theme["code"], title=theme["title"], order=order)
+                record(
+                    "theme", round_table=[code, rt_info["code"]], code=theme["code"],
+                    **_languages("title", theme["title"],
+                                 {lang: (t.get("themes") or {}).get(theme["code"]) for lang, t in rt_tr.items()}),
+                    order=order,
+                )
             )
     for rt in round_tables:
         rt_code = rt["round_table"]["code"]
         for c in rt["criteria"]:
+            c_tr = tr_criterion(rt_code, c["code"])
             records.append(
                 record(
                     "criterion",
                     version=version,
                     theme=[code, rt_code, c["theme"]],
                     code=c["code"],
-                    statement=normalise(c["statement"]),
-                    guidance=normalise(c["guidance"]),
+                    **_languages("statement", normalise(c["statement"]),
+                                 {lang: t.get("statement") for lang, t in c_tr.items()}),
+                    **_languages("guidance", normalise(c["guidance"]), {lang: t.get("guidance") for lang, t in c_tr.items()}),
                     # the original keeps its legacy value ("both"); a revision lists its perspectives
                     perspective=perspective_value(c["perspective"]) if isinstance(c["perspective"], list)
                     else c["perspective"],
@@ -324,7 +366,11 @@ def to_fixture(round_tables: list[dict], links: list[dict], info: VersionInfo = 
             criterion = [code, c["code"]]
             for level in range(5):
                 records.append(
-                    record("leveldescriptor", criterion=criterion, level=level, text=normalise(c["levels"][level]))
+                    record(
+                        "leveldescriptor", criterion=criterion, level=level,
+                        **_languages("text", normalise(c["levels"][level]),
+                                     {lang: (t.get("levels") or {}).get(level) for lang, t in c_tr.items()}),
+                    )
                 )
             for model, kind in (("recommendedaction", "recommended_actions"), ("supportavailable", "support_available")):
                 for order, item in enumerate(c.get(kind) or [], start=1):
@@ -333,7 +379,8 @@ def to_fixture(round_tables: list[dict], links: list[dict], info: VersionInfo = 
                             model,
                             criterion=criterion,
                             order=order,
-                            text=normalise(item["text"]),
+                            **_languages("text", normalise(item["text"]),
+                                         {lang: _nth(t.get(kind), order - 1) for lang, t in c_tr.items()}),
                             source_file=item["source"],
                             excerpt=normalise(item["excerpt"]),
                         )
@@ -344,10 +391,16 @@ def to_fixture(round_tables: list[dict], links: list[dict], info: VersionInfo = 
                 "coherencelink",
                 from_criterion=[code, link["from"]],
                 to_criterion=[code, link["to"]],
-                reason=normalise(link["reason"]),
+                **_languages("reason", normalise(link["reason"]), {
+                    lang: reasons.get(fixture_translations.link_key(link)) for lang, (_f, reasons) in translations.items()
+                }),
             )
         )
     return records
+
+
+def _nth(items: list | None, index: int):
+    return items[index] if items and index < len(items) else None
 
 
 def record(model: str, **fields) -> dict:

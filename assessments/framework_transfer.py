@@ -31,10 +31,13 @@ from .models import (
     SupportAvailable,
     Theme,
 )
+from .content_languages import content_languages
 from .models.perspective import PERSPECTIVES, perspective_value
 
 FORMAT = "hld-assess-framework"
-FORMAT_VERSION = 1
+# 2 adds the French and Spanish texts ("translations" beside each translated object); 1 is still read.
+FORMAT_VERSION = 2
+READABLE_FORMAT_VERSIONS = (1, 2)
 TAGS = {  # file key -> (Criterion field, reference model, natural key field)
     "key_elements": ("key_elements", KeyElement, "code"),
     "sectors": ("sectors", PolicySector, "code"),
@@ -76,9 +79,10 @@ def framework_content(version: FrameworkVersion) -> dict:
             {
                 "number": rt.number,
                 "code": rt.code,
-                "title": rt.title,
+                "title": rt.title_en,
+                **_translations(rt, "title"),
                 "themes": [
-                    {"code": t.code, "title": t.title, "order": t.order}
+                    {"code": t.code, "title": t.title_en, "order": t.order, **_translations(t, "title")}
                     for t in sorted(rt.themes.all(), key=lambda t: (t.order, t.code))
                 ],
             }
@@ -86,7 +90,8 @@ def framework_content(version: FrameworkVersion) -> dict:
         ],
         "criteria": [_criterion_content(c) for c in criteria],
         "links": sorted(
-            ({"from": link.from_criterion.code, "to": link.to_criterion.code, "reason": link.reason} for link in links),
+            ({"from": link.from_criterion.code, "to": link.to_criterion.code, "reason": link.reason_en,
+              **_translations(link, "reason")} for link in links),
             key=lambda link: (link["from"], link["to"]),
         ),
     }
@@ -94,25 +99,57 @@ def framework_content(version: FrameworkVersion) -> dict:
 
 def _criterion_content(c: Criterion) -> dict:
     def sourced(items):
-        return [{"order": i.order, "text": i.text, "source_file": i.source_file, "excerpt": i.excerpt}
-                for i in sorted(items, key=lambda i: i.order)]
+        return [{"order": i.order, "text": i.text_en, "source_file": i.source_file, "excerpt": i.excerpt,
+                 **_translations(i, "text")} for i in sorted(items, key=lambda i: i.order)]
 
     return {
         "code": c.code,
         "round_table": c.theme.round_table.code,
         "theme": c.theme.code,
-        "statement": c.statement,
-        "guidance": c.guidance,
+        "statement": c.statement_en,
+        "guidance": c.guidance_en,
+        **_translations(c, "statement", "guidance"),
         "perspective": [p for p in PERSPECTIVES if p in c.perspectives],
         "weight": c.weight,
         "source_file": c.source_file,
         "excerpt": c.excerpt,
         **{key: sorted(getattr(tag, attr) for tag in getattr(c, field).all()) for key, (field, _m, attr) in TAGS.items()},
         "copied_from": [c.copied_from.version.code, c.copied_from.code] if c.copied_from else None,
-        "levels": [{"level": d.level, "text": d.text} for d in sorted(c.descriptors.all(), key=lambda d: d.level)],
+        "levels": [{"level": d.level, "text": d.text_en, **_translations(d, "text")}
+                   for d in sorted(c.descriptors.all(), key=lambda d: d.level)],
         "recommended_actions": sourced(c.recommended_actions.all()),
         "support_available": sourced(c.support_available.all()),
     }
+
+
+def _translations(obj, *fields: str) -> dict:
+    """``{"translations": {"fr": {field: text}, ...}}`` for the languages other than English that have a text."""
+    found = {}
+    for language in content_languages():
+        if language == "en":
+            continue
+        values = {field: getattr(obj, f"{field}_{language}") for field in fields if getattr(obj, f"{field}_{language}")}
+        if values:
+            found[language] = values
+    return {"translations": found} if found else {}
+
+
+def _texts(item: dict, **english: str) -> dict:
+    """Model keyword arguments for the English texts and the item's translations (checked for shape)."""
+    values = {**english, **{f"{field}_en": text for field, text in english.items()}}
+    translations = item.get("translations", {})
+    if not isinstance(translations, dict):
+        raise FrameworkFileInvalid("The file is malformed: translations must be an object of languages.")
+    for language, texts in translations.items():
+        if language not in content_languages() or language == "en":
+            raise FrameworkFileInvalid(f"The file is malformed: translations name an unknown language {language!r}.")
+        if not isinstance(texts, dict) or not all(k in english and isinstance(v, str) for k, v in texts.items()):
+            raise FrameworkFileInvalid(
+                f"The file is malformed: the {language} translations may only hold the texts "
+                f"{', '.join(english)}, as text."
+            )
+        values.update({f"{field}_{language}": text for field, text in texts.items()})
+    return values
 
 
 def checksum(content: dict) -> str:
@@ -145,10 +182,10 @@ def read_framework_file(data: bytes | str) -> dict:
         raise FrameworkFileInvalid(f"The file is not a framework file: it is not valid JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise FrameworkFileInvalid(f"The file is not a framework file: it does not say \"format\": \"{FORMAT}\".")
-    if document.get("format_version") != FORMAT_VERSION:
+    if document.get("format_version") not in READABLE_FORMAT_VERSIONS:
         raise FrameworkFileInvalid(
             f"The file is in framework format version {document.get('format_version')!r}; this installation reads "
-            f"version {FORMAT_VERSION} only."
+            f"versions {', '.join(map(str, READABLE_FORMAT_VERSIONS))} only."
         )
     content = document.get("framework")
     if not isinstance(content, dict) or not isinstance(document.get("sha256"), str):
@@ -305,14 +342,15 @@ def _create(content: dict, tags: dict[str, dict]) -> Imported:
     ), exclude=["copied_from"])
     version.save()
     round_tables = {
-        rt["code"]: _checked(RoundTable(version=version, number=rt["number"], code=rt["code"], title=rt["title"]),
+        rt["code"]: _checked(RoundTable(version=version, number=rt["number"], code=rt["code"],
+                                        **_texts(rt, title=rt["title"])),
                              exclude=["version"])
         for rt in content["round_tables"]
     }
     RoundTable.objects.bulk_create(round_tables.values())
     themes = {
         (rt["code"], t["code"]): _checked(
-            Theme(round_table=round_tables[rt["code"]], code=t["code"], title=t["title"], order=t["order"]),
+            Theme(round_table=round_tables[rt["code"]], code=t["code"], order=t["order"], **_texts(t, title=t["title"])),
             exclude=["round_table"])
         for rt in content["round_tables"] for t in rt["themes"]
     }
@@ -324,8 +362,7 @@ def _create(content: dict, tags: dict[str, dict]) -> Imported:
             version=version,
             theme=themes[(c["round_table"], c["theme"])],
             code=c["code"],
-            statement=c["statement"],
-            guidance=c["guidance"],
+            **_texts(c, statement=c["statement"], guidance=c["guidance"]),
             perspective=perspective_value(c["perspective"]),
             weight=c["weight"],
             source_file=c["source_file"],
@@ -343,18 +380,19 @@ def _create(content: dict, tags: dict[str, dict]) -> Imported:
             for c in content["criteria"] for value in dict.fromkeys(c[key])
         )
     LevelDescriptor.objects.bulk_create(
-        _checked(LevelDescriptor(criterion=criteria[c["code"]], level=d["level"], text=d["text"]), exclude=["criterion"])
+        _checked(LevelDescriptor(criterion=criteria[c["code"]], level=d["level"], **_texts(d, text=d["text"])), exclude=["criterion"])
         for c in content["criteria"] for d in c["levels"]
     )
     for model, kind in ((RecommendedAction, "recommended_actions"), (SupportAvailable, "support_available")):
         model.objects.bulk_create(
-            _checked(model(criterion=criteria[c["code"]], order=i["order"], text=i["text"], source_file=i["source_file"],
+            _checked(model(criterion=criteria[c["code"]], order=i["order"], **_texts(i, text=i["text"]),
+                           source_file=i["source_file"],
                            excerpt=i["excerpt"]), exclude=["criterion"])
             for c in content["criteria"] for i in c[kind]
         )
     CoherenceLink.objects.bulk_create(
         _checked(CoherenceLink(from_criterion=criteria[link["from"]], to_criterion=criteria[link["to"]],
-                               reason=link["reason"]), exclude=["from_criterion", "to_criterion"])
+                               **_texts(link, reason=link["reason"])), exclude=["from_criterion", "to_criterion"])
         for link in content["links"]
     )
     unlinked = tuple(c["code"] for c in content["criteria"]

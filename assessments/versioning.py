@@ -6,6 +6,7 @@ The admin actions are thin wrappers over these functions.
 from django.db import transaction
 from django.utils import timezone
 
+from .content_languages import language_problems, texts
 from .models import (
     CoherenceLink,
     Criterion,
@@ -49,13 +50,13 @@ def framework_copy(*, version: FrameworkVersion, code: str = "", name: str = "")
     )
 
     round_tables = {
-        old.pk: RoundTable(version=draft, number=old.number, code=old.code, title=old.title)
+        old.pk: RoundTable(version=draft, number=old.number, code=old.code, **texts(old, "title"))
         for old in version.round_tables.all()
     }
     RoundTable.objects.bulk_create(round_tables.values())
 
     themes = {
-        old.pk: Theme(round_table=round_tables[old.round_table_id], code=old.code, title=old.title, order=old.order)
+        old.pk: Theme(round_table=round_tables[old.round_table_id], code=old.code, order=old.order, **texts(old, "title"))
         for old in Theme.objects.filter(round_table__version=version)
     }
     Theme.objects.bulk_create(themes.values())
@@ -70,8 +71,7 @@ def framework_copy(*, version: FrameworkVersion, code: str = "", name: str = "")
             version=draft,
             theme=themes[old.theme_id],
             code=old.code,
-            statement=old.statement,
-            guidance=old.guidance,
+            **texts(old, "statement", "guidance"),
             perspective=old.perspective,
             weight=old.weight,
             source_file=old.source_file,
@@ -92,7 +92,7 @@ def framework_copy(*, version: FrameworkVersion, code: str = "", name: str = "")
         )
 
     LevelDescriptor.objects.bulk_create(
-        LevelDescriptor(criterion=criteria[old.criterion_id], level=old.level, text=old.text)
+        LevelDescriptor(criterion=criteria[old.criterion_id], level=old.level, **texts(old, "text"))
         for old in LevelDescriptor.objects.filter(criterion__version=version)
     )
     for model in (RecommendedAction, SupportAvailable):
@@ -100,7 +100,7 @@ def framework_copy(*, version: FrameworkVersion, code: str = "", name: str = "")
             model(
                 criterion=criteria[old.criterion_id],
                 order=old.order,
-                text=old.text,
+                **texts(old, "text"),
                 source_file=old.source_file,
                 excerpt=old.excerpt,
             )
@@ -108,7 +108,7 @@ def framework_copy(*, version: FrameworkVersion, code: str = "", name: str = "")
         )
     CoherenceLink.objects.bulk_create(
         CoherenceLink(
-            from_criterion=criteria[old.from_criterion_id], to_criterion=criteria[old.to_criterion_id], reason=old.reason
+            from_criterion=criteria[old.from_criterion_id], to_criterion=criteria[old.to_criterion_id], **texts(old, "reason")
         )
         for old in CoherenceLink.objects.filter(from_criterion__version=version)
     )
@@ -133,7 +133,7 @@ def framework_problems(version: FrameworkVersion) -> list[str]:
             problems.append(f"{criterion.code} lacks a source file and excerpt")
         if not criterion.key_elements.all():
             problems.append(f"{criterion.code} has no key element")
-    return problems
+    return problems + language_problems(version)
 
 
 @transaction.atomic

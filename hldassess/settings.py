@@ -54,6 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so that the admin edits each language side by side
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,9 +82,13 @@ MIDDLEWARE = [
     "assessments.middleware.RequestSizeLimitMiddleware",  # 413 for a body over MAX_REQUEST_BYTES, unread
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the person's choice (profile, kept in the session), else the cookie set by the
+    # switcher, else the browser's Accept-Language (assessments/languages.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "assessments.languages.PersonLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "assessments.middleware.PrivateWhenSignedInMiddleware",  # Cache-Control: private, no-store when signed in
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -135,8 +141,18 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The interface, the framework's content and the documents (issue 15). Each language is named in itself
+# in the switcher. English is the original: a French or Spanish text that is missing falls back to it.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# django-modeltranslation: the framework's texts in every language, in the same table (no join per page).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A framework version is published only when its texts are complete in these languages (comma-separated codes).
+HLD_FRAMEWORK_LANGUAGES = env_list("HLD_FRAMEWORK_LANGUAGES", "en,fr,es")
 USE_TZ = True
 
 # A questionnaire page posts ten fields per criterion (assessments.forms.ResponseForm); Django's default

@@ -14,6 +14,9 @@ os.environ.setdefault("HLD_REQUIRE_2FA", "0")  # tests that need it turn it on
 
 from .settings import *  # noqa: E402,F403
 
+# The frameworks that tests build by hand are in English only; tests/test_languages.py checks that a real
+# setting (all three languages, the default) refuses to publish an incomplete translation.
+HLD_FRAMEWORK_LANGUAGES = ["en"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -130,8 +130,8 @@ def test_a_file_that_is_not_a_framework_file_is_refused(db, data):
 
 def test_an_unknown_format_version_is_refused(exported):
     document = json.loads(exported)
-    document["format_version"] = 2
-    refused(json.dumps(document), "format version 2; this installation reads version 1 only")
+    document["format_version"] = 3
+    refused(json.dumps(document), "format version 3; this installation reads versions 1, 2 only")
 
 
 def test_a_file_changed_after_export_is_refused(exported):

@@ -109,8 +109,8 @@ def load(tmp_path, built):
 def test_builds_the_original_and_the_revision_which_load_with_their_lineage(tmp_path):
     built = build(write_sources(tmp_path), tmp_path / "seeds")
     assert [(b.file_name, b.summary) for b in built] == [
-        ("hld2013.yaml", "1 round tables, 3 criteria, 0 links"),
-        ("hld2013-r2026.yaml", "1 round tables, 4 criteria, 0 links"),
+        ("hld2013.yaml", "1 round tables, 3 criteria, 0 links; languages en"),
+        ("hld2013-r2026.yaml", "1 round tables, 4 criteria, 0 links; languages en"),
     ]
     assert "loaddata hld2013-r2026" in built[1].text
     load(tmp_path, built)

@@ -70,3 +70,7 @@ __all__ += ["ApiToken"]
 from .plans import Action, ProgressNote  # noqa: E402
 
 __all__ += ["Action", "ProgressNote"]
+
+from .profile import Profile  # noqa: E402
+
+__all__ += ["Profile"]
