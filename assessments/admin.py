@@ -15,8 +15,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from .content_languages import completeness, language_name
 from .framework_transfer import FrameworkFileInvalid, framework_export, framework_import
 from .models import (
     CoherenceLink,
@@ -75,7 +79,7 @@ def draft_only_choices(db_field, kwargs, field_name, queryset):
 # --- Framework versions --------------------------------------------------------
 
 
-class RoundTableInline(LockedInlineMixin, admin.TabularInline):
+class RoundTableInline(LockedInlineMixin, TranslationTabularInline):
     model = RoundTable
     extra = 0
     fields = ["number", "code", "title"]
@@ -87,7 +91,7 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
     list_display = ["name", "code", "status", "criteria_count", "copied_from", "published_at"]
     list_filter = ["status"]
     search_fields = ["name", "code"]
-    readonly_fields = ["status", "copied_from", "created_at", "published_at"]
+    readonly_fields = ["status", "copied_from", "created_at", "published_at", "languages"]
     inlines = [RoundTableInline]
     actions = ["copy_to_new_draft", "publish", "retire", "export_file"]
     change_list_template = "admin/assessments/frameworkversion/change_list.html"
@@ -98,6 +102,22 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
     @admin.display(description="criteria", ordering="criteria_total")
     def criteria_count(self, obj):
         return obj.criteria_total
+
+    @admin.display(description=_("languages"))
+    def languages(self, obj):
+        """How complete each language is; publishing needs the required ones complete (content_languages)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        lines = []
+        for state in completeness(obj):
+            line = _("%(language)s: %(done)s of %(total)s texts (%(percent)s%%)") % {
+                "language": language_name(state.language), "done": state.done, "total": state.total,
+                "percent": state.percent}
+            if state.missing:
+                shown = ", ".join(state.missing[:20]) + (" …" if len(state.missing) > 20 else "")
+                line += " — " + _("missing: %(missing)s") % {"missing": shown}
+            lines.append(line)
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def _run(self, request, queryset, write, done):
         for version in queryset:
@@ -185,7 +205,7 @@ class FrameworkImportForm(forms.Form):
 # --- Round tables and themes ---------------------------------------------------
 
 
-class ThemeInline(LockedInlineMixin, admin.TabularInline):
+class ThemeInline(LockedInlineMixin, TranslationTabularInline):
     model = Theme
     extra = 0
     fields = ["order", "code", "title"]
@@ -193,7 +213,7 @@ class ThemeInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(RoundTable)
-class RoundTableAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+class RoundTableAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     list_display = ["code", "short_title", "version", "theme_count"]
     list_filter = ["version"]
     search_fields = ["code", "title"]
@@ -212,7 +232,7 @@ class RoundTableAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+class ThemeAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     list_display = ["code", "title", "round_table", "criteria_count"]
     list_filter = ["round_table__version", "round_table"]
     search_fields = ["code", "title"]
@@ -226,6 +246,22 @@ class ThemeAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
     def criteria_count(self, obj):
         return obj.criteria_total
 
+    @admin.display(description=_("languages"))
+    def languages(self, obj):
+        """How complete each language is; publishing needs the required ones complete (content_languages)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        lines = []
+        for state in completeness(obj):
+            line = _("%(language)s: %(done)s of %(total)s texts (%(percent)s%%)") % {
+                "language": language_name(state.language), "done": state.done, "total": state.total,
+                "percent": state.percent}
+            if state.missing:
+                shown = ", ".join(state.missing[:20]) + (" …" if len(state.missing) > 20 else "")
+                line += " — " + _("missing: %(missing)s") % {"missing": shown}
+            lines.append(line)
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         draft_only_choices(db_field, kwargs, "round_table", RoundTable.objects.filter(version__status="draft"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -234,7 +270,7 @@ class ThemeAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
 # --- Criteria ------------------------------------------------------------------
 
 
-class LevelDescriptorInline(LockedInlineMixin, admin.TabularInline):
+class LevelDescriptorInline(LockedInlineMixin, TranslationTabularInline):
     model = LevelDescriptor
     extra = 5
     max_num = 5
@@ -244,17 +280,17 @@ class LevelDescriptorInline(LockedInlineMixin, admin.TabularInline):
         return 5 - obj.descriptors.count() if obj else 5
 
 
-class RecommendedActionInline(LockedInlineMixin, admin.StackedInline):
+class RecommendedActionInline(LockedInlineMixin, TranslationStackedInline):
     model = RecommendedAction
     extra = 0
 
 
-class SupportAvailableInline(LockedInlineMixin, admin.StackedInline):
+class SupportAvailableInline(LockedInlineMixin, TranslationStackedInline):
     model = SupportAvailable
     extra = 0
 
 
-class CoherenceLinkInline(LockedInlineMixin, admin.TabularInline):
+class CoherenceLinkInline(LockedInlineMixin, TranslationTabularInline):
     model = CoherenceLink
     fk_name = "from_criterion"
     extra = 0
@@ -263,7 +299,7 @@ class CoherenceLinkInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
+class CriterionAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     list_display = ["code", "short_statement", "theme", "round_table", "version", "weight", "perspective"]
     list_display_links = ["code", "short_statement"]
     list_filter = ["version", "theme__round_table", "theme", "key_elements", "sectors", "weight", "perspective"]
@@ -322,23 +358,23 @@ class LockedWhenUsedMixin:
 
 
 @admin.register(KeyElement)
-class KeyElementAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
+class KeyElementAdmin(LockedWhenUsedMixin, TranslationAdmin):
     list_display = ["code", "title"]
 
 
 @admin.register(PolicySector)
-class PolicySectorAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
+class PolicySectorAdmin(LockedWhenUsedMixin, TranslationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
 
 
 @admin.register(SdgDomain)
-class SdgDomainAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
+class SdgDomainAdmin(LockedWhenUsedMixin, TranslationAdmin):
     list_display = ["order", "name", "code"]
 
 
 @admin.register(GcmObjective)
-class GcmObjectiveAdmin(LockedWhenUsedMixin, admin.ModelAdmin):
+class GcmObjectiveAdmin(LockedWhenUsedMixin, TranslationAdmin):
     list_display = ["number", "title"]
     search_fields = ["title"]
 

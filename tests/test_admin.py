@@ -58,7 +58,7 @@ def test_published_criterion_is_read_only_in_the_admin(editor_client, published_
     url = admin_url("criterion_change", criterion.pk)
     page = editor_client.get(url)
     assert page.status_code == 200
-    assert 'name="statement"' not in page.content.decode()
+    assert 'name="statement' not in page.content.decode()
     response = editor_client.post(url, {"statement": "Hacked", "theme": criterion.theme_id, "code": "RT1.01"})
     assert response.status_code == 403
     criterion.refresh_from_db()
@@ -69,7 +69,12 @@ def test_published_criterion_is_read_only_in_the_admin(editor_client, published_
 def test_draft_criterion_is_editable_in_the_admin(editor_client, draft_framework):
     criterion = criterion_of(draft_framework)
     page = editor_client.get(admin_url("criterion_change", criterion.pk))
-    assert 'name="statement"' in page.content.decode()
+    html = page.content.decode()
+    # Each language of the statement, the guidance and the level descriptors is edited on the same page.
+    for language in ("en", "fr", "es"):
+        assert f'name="statement_{language}"' in html
+        assert f'name="guidance_{language}"' in html
+        assert f'name="descriptors-0-text_{language}"' in html
 
 
 def test_copy_and_publish_are_admin_actions(editor_client, published_framework):
@@ -114,7 +119,7 @@ def test_a_policy_sector_used_by_a_published_version_is_read_only_in_the_admin_a
     page = editor_client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'name="name"' not in html
+    assert 'name="name_' not in html
     assert f"is used by “{published_framework.name}”, which is published and read-only" in html
     response = editor_client.post(url, {"code": "labour-employment", "name": "Renamed"})
     assert response.status_code == 403
@@ -131,11 +136,13 @@ def test_a_policy_sector_used_only_by_drafts_is_editable_in_the_admin(editor_cli
 
     sector = PolicySector.objects.get(code="labour-employment")
     page = editor_client.get(admin_url("policysector_change", sector.pk))
-    assert 'name="name"' in page.content.decode()
+    assert 'name="name_fr"' in page.content.decode()
     response = editor_client.post(admin_url("policysector_change", sector.pk),
-                                  {"code": "labour-employment", "name": "Labour (renamed)"})
+                                  {"code": "labour-employment", "name_en": "Labour (renamed)",
+                                   "name_fr": "Travail (renommé)", "name_es": "Trabajo"})
     assert response.status_code == 302
-    assert PolicySector.objects.get(pk=sector.pk).name == "Labour (renamed)"
+    renamed = PolicySector.objects.get(pk=sector.pk)
+    assert (renamed.name_en, renamed.name_fr, renamed.name_es) == ("Labour (renamed)", "Travail (renommé)", "Trabajo")
 
 
 @pytest.mark.parametrize("name,lookup", [("keyelement", {"code": "c"}), ("sdgdomain", {"code": "migrant-rights"}),
