@@ -64,8 +64,8 @@ KINDS: dict[str, DocumentKind] = {kind.slug: kind for kind in [
     DocumentKind("docx", gettext_lazy("Brief (Word)"), gettext_lazy("The brief as an editable .docx"),
                  DOCX, "docx", "brief", "assessments.docx.render_docx"),
 ]}
-# Languages the documents are rendered in (a later issue adds French and Spanish).
-LANGUAGES = ["en"]
+# Languages the documents are rendered in, whatever the language of the page they are asked for from.
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # A render that has not finished after this long is taken for dead (its worker stopped): it may be retried.
 RENDER_TIMEOUT = timedelta(minutes=10)
 

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .languages import language_of
 from .models import Assessment, AssessmentEvent
 
 logger = logging.getLogger(__name__)
@@ -43,16 +45,21 @@ def assessment_url(assessment: Assessment) -> str:
 
 
 def transition_messages(assessment: Assessment, event: AssessmentEvent) -> list[EmailMessage]:
-    recipients = sorted(set(
-        assessment.government.memberships.exclude(user__email="").values_list("user__email", flat=True)
-    ))
+    """One message per member with an address, each in the language that member chose (issue 15)."""
+    members = {}
+    for membership in assessment.government.memberships.exclude(user__email="").select_related("user__profile"):
+        members.setdefault(membership.user.email, membership.user)
     name = one_line(str(assessment))
-    subject = _("HLD Assess: {subject}").format(subject=SUBJECTS[event.action].format(assessment=name))
-    body = SENTENCES[event.action].format(actor=event.actor_name, assessment=name)
-    if event.comment:
-        body += "\n\n" + event.comment
-    body += "\n\n" + _("Open the assessment: {url}").format(url=assessment_url(assessment))
-    return [EmailMessage(subject, body, None, [email]) for email in recipients]
+    messages = []
+    for email in sorted(members):
+        with translation.override(language_of(members[email])):
+            subject = _("HLD Assess: {subject}").format(subject=SUBJECTS[event.action].format(assessment=name))
+            body = SENTENCES[event.action].format(actor=event.actor_name, assessment=name)
+            if event.comment:
+                body += "\n\n" + event.comment
+            body += "\n\n" + _("Open the assessment: {url}").format(url=assessment_url(assessment))
+        messages.append(EmailMessage(subject, body, None, [email]))
+    return messages
 
 
 def send_quietly(messages: list[EmailMessage], what: str) -> None:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from ..access import access_of
 from ..forms import ReturnForm, StartAssessmentForm
@@ -26,6 +27,7 @@ from ..workflow import (
     can_edit,
     unanswered_criteria,
 )
+
 
 def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membership | None]:
     # The person's memberships and secretariat flag in one query (assessments/access.py), then the assessment.
@@ -115,8 +117,10 @@ def page_cache_key_for_parts(assessment: Assessment, *parts) -> str:
 
 
 def page_cache_key(assessment: Assessment, *parts) -> str:
-    """Rendered fragments are valid for one revision of one assessment (every save bumps the revision)."""
-    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), assessment.revision, *parts)))
+    """Rendered fragments are valid for one revision of one assessment (every save bumps the revision), in one
+    language (the framework's texts and the interface are translated)."""
+    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), assessment.revision,
+                              get_language(), *parts)))
 
 
 

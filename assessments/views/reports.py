@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
 
 from ..charts import report_charts
 from ..csv_safety import safe_cell
@@ -26,8 +27,11 @@ CSV_COLUMNS = [
 
 
 def document_kinds() -> list[dict]:
-    """The report page's download menu: every document kind, in the languages it is rendered in."""
-    return [{"kind": kind, "language": language} for kind in KINDS.values() for language in LANGUAGES]
+    """The report page's download menu: every document kind in the page's language, then in the others."""
+    current = get_language()
+    others = [{"code": code, "name": get_language_info(code)["name_local"]} for code in LANGUAGES if code != current]
+    return [{"kind": kind, "language": current if current in LANGUAGES else LANGUAGES[0], "others": others}
+            for kind in KINDS.values()]
 
 
 @login_required
