@@ -422,7 +422,7 @@ class CoherenceLink(FrameworkPart):
 
     from_criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="links_from")
     to_criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="links_to")
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=500)  # 500: a French or Spanish reason runs a third longer than English
 
     objects = CoherenceLinkManager()
 
