@@ -137,6 +137,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# English dates as "1 December 2026" (hldassess/formats/en); French and Spanish use Django's own formats.
+FORMAT_MODULE_PATH = ["hldassess.formats"]
 USE_TZ = True
 
 # A questionnaire page posts ten fields per criterion (assessments.forms.ResponseForm); Django's default
