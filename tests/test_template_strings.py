@@ -42,6 +42,7 @@ HTML = re.compile(
 )
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 FILTER_LITERAL = re.compile(r"""\|\s*(\w+)\s*:\s*("[^"]*"|'[^']*')""")
+LOADS_I18N = re.compile(r"{%\s*load\s[^%]*\bi18n\b")
 PLACEHOLDER = "\x00"  # stands for a {{ variable }} or {% tag %}: no letters, no tag delimiters
 
 
@@ -181,7 +182,7 @@ def test_every_english_string_is_marked(path):
     problems = check_source(source, relative, html=path.suffix == ".html")
     assert not problems, "English not marked for translation:\n" + "\n".join(problems)
     if "translate" in source or '_("' in source:
-        assert "{% load i18n" in source, f"{relative} translates without {{% load i18n %}}"
+        assert LOADS_I18N.search(source), f"{relative} translates without {{% load i18n %}}"
 
 
 # The checker itself: it must see what it is there to see.
