@@ -153,6 +153,8 @@ MODELTRANSLATION_LANGUAGES = ("en", "fr", "es")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # A framework version is published only when its texts are complete in these languages (comma-separated codes).
 HLD_FRAMEWORK_LANGUAGES = env_list("HLD_FRAMEWORK_LANGUAGES", "en,fr,es")
+# English dates as "1 December 2026" (hldassess/formats/en); French and Spanish use Django's own formats.
+FORMAT_MODULE_PATH = ["hldassess.formats"]
 USE_TZ = True
 
 # A questionnaire page posts ten fields per criterion (assessments.forms.ResponseForm); Django's default
