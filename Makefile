@@ -8,7 +8,12 @@ CHROMIUM ?= /usr/bin/chromium
 # `make run PORT=8123` serves the development server elsewhere.
 PORT ?= 8000
 
-.PHONY: install run serve test bench fixture clean
+.PHONY: install run serve test bench fixture messages clean
+
+# The compiled catalogues (French, Spanish) are built here from locale/*/LC_MESSAGES/django.po with gettext's
+# msgfmt, never committed: a .mo in git could drift from its .po, and msgfmt takes well under a second.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +21,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -53,6 +61,10 @@ bench: install
 
 fixture: install
 	$(DEV_ENV) $(PY) manage.py build_framework_fixture
+
+# After changing an interface string: refresh the catalogues, translate what is new, then `make install`.
+messages: install
+	$(DEV_ENV) $(PY) manage.py update_catalogues
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .e2e test-artifacts
