@@ -147,7 +147,7 @@ class Site:
 
     def manage(self, *args: str, timeout: float = 600) -> str:
         result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
-                                text=True, timeout=timeout)
+                                text=True, timeout=timeout, check=False)
         if result.returncode:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
         return result.stdout
@@ -298,7 +298,7 @@ class FormReader(HTMLParser):
             self.data = None
         elif tag == "textarea" and self._textarea:
             text = "".join(self._text)
-            self.data[self._textarea] = text[1:] if text.startswith("\n") else text  # as browsers read it
+            self.data[self._textarea] = text.removeprefix("\n")  # as browsers read it
             self._textarea = None
         elif tag == "select" and self._select:
             if not self._chosen and self._first is not None:

@@ -22,15 +22,10 @@ redis://127.0.0.1:6379/14 when that answers); without them it says so and does n
 
 import os
 import re
-import sys
 import threading
 import time
 
-try:
-    from bench.cluster import DEFAULT_DATABASE_SERVER, DEFAULT_REDIS, Site, is_postgres, page_form, redis_answers, sign_in
-except ImportError:  # python bench/scale_out.py
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from bench.cluster import DEFAULT_DATABASE_SERVER, DEFAULT_REDIS, Site, is_postgres, page_form, redis_answers, sign_in
+from bench.cluster import DEFAULT_DATABASE_SERVER, DEFAULT_REDIS, Site, is_postgres, page_form, redis_answers, sign_in
 
 PASSWORD = "scale-out-Password-2026"
 FOCAL = "demo-focal"
