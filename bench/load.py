@@ -7,8 +7,8 @@ between requests, loop over: the questionnaire page, a save of one answer throug
 token and the hidden fields the merge-save needs: each criterion's base and opened digest), the report page,
 and now and then a document (the brief, the full report or the Word file: 200 when stored, 302 to "being
 prepared" while the worker renders it). Every request goes to the next server in turn (a load balancer with
-no sticky sessions). Beside them a prober signs in afresh about once a second, so that sign-in is timed
-while the worker renders documents (they render in the worker, not in the app servers: sign-in must not
+no sticky sessions). Once all have signed in (they arrive over the first 10 seconds), a prober signs in
+afresh about once a second, so that sign-in is timed while the worker renders documents (they render in the worker, not in the app servers: sign-in must not
 queue behind them). At the end:
 
 - errors: every answer that was not the one expected (200, or 302 where a redirect is the answer), counted and
@@ -52,6 +52,7 @@ PASSWORD = "bench-Password-2026"
 GOVERNMENTS = 10
 MAX_USERS, MAX_SECONDS = 200, 600
 DOCUMENTS = ["brief", "full", "docx"]
+IDLE_SECONDS = 4  # below gunicorn's keepalive (hldassess/gunicorn.py: 5 s)
 ROLES = ["focal_point", "contributor", "contributor", "contributor", "viewer"]
 
 
@@ -172,7 +173,7 @@ class Stats:
         try:
             response = call(url, timeout=120, allow_redirects=False, **kwargs)
         except requests.RequestException as error:
-            self.error(kind, type(error).__name__)
+            self.error(kind, f"{type(error).__name__}: {str(error)[:90]}")
             return None
         elapsed = time.perf_counter() - started
         with self.lock:
@@ -193,10 +194,19 @@ class User:
         self.rng = random.Random(seed)
         self.turn = count(seed)  # round robin over the servers, request by request
         self.saves = 0
+        self.last_used: dict[str, float] = {}
         self.path = f"/assessments/{person['assessment']}"
 
     def next_server(self) -> str:
-        return self.servers[next(self.turn) % len(self.servers)]
+        """The next server in turn. A connection idle for longer than gunicorn keeps it open (keepalive 5 s)
+        is dropped first, as a browser does: otherwise a request can race the server closing it."""
+        server = self.servers[next(self.turn) % len(self.servers)]
+        now = time.monotonic()
+        if now - self.last_used.get(server, now) > IDLE_SECONDS:
+            self.session.get_adapter(server).close()  # every pooled connection; cookies are kept
+            self.last_used.clear()
+        self.last_used[server] = now
+        return server
 
     def sign_in(self) -> bool:
         base = self.next_server()
@@ -254,10 +264,12 @@ class User:
         if response is not None and response.status_code == 302 and "/status" not in response.headers["Location"]:
             self.stats.error("document", f"302 → {response.headers['Location'].split('?')[0]}")
 
-    def loop(self, deadline: float, gate: threading.Barrier):
+    def loop(self, deadline: float, gate: threading.Barrier, arrivals: float, signed_in: threading.Barrier):
         gate.wait()
-        time.sleep(self.rng.uniform(0, 2))  # people do not all arrive in the same second
-        if not self.sign_in():
+        time.sleep(self.rng.uniform(0, arrivals))  # people do not all arrive in the same second
+        ok = self.sign_in()
+        signed_in.wait()
+        if not ok:
             return
         while time.monotonic() < deadline:
             self.think()
@@ -272,10 +284,13 @@ class User:
                 self.document()
 
 
-def probe_sign_ins(site: Site, servers: list[str], probe: dict, stats: Stats, deadline: float):
-    """Sign in afresh about once a second, alternating servers; each timed as 'while rendering' or not."""
+def probe_sign_ins(site: Site, servers: list[str], probe: dict, stats: Stats, deadline: float,
+                   signed_in: threading.Barrier):
+    """Once every user has signed in, sign in afresh about once a second, alternating servers; each timed as
+    'while the worker renders' or not."""
     import requests
 
+    signed_in.wait()
     n = 0
     rendering = "select exists (select 1 from assessments_reportfile where status = 'rendering')"
     while time.monotonic() < deadline:
@@ -311,12 +326,14 @@ def warm_up(servers: list[str], probe: dict):
 def load(site: Site, servers: list[str], seeded: dict, seconds: float) -> Stats:
     stats = Stats()
     people = seeded["people"]
-    gate = threading.Barrier(len(people))
-    deadline = time.monotonic() + seconds + 2
-    threads = [threading.Thread(target=User(p, servers, stats, seed=i).loop, args=(deadline, gate), daemon=True)
+    gate, signed_in = threading.Barrier(len(people)), threading.Barrier(len(people) + 1)
+    arrivals = min(10.0, seconds / 6)  # the users arrive over the first seconds
+    deadline = time.monotonic() + seconds + arrivals
+    threads = [threading.Thread(target=User(p, servers, stats, seed=i).loop,
+                                args=(deadline, gate, arrivals, signed_in), daemon=True)
                for i, p in enumerate(people)]
-    threads.append(threading.Thread(target=probe_sign_ins, args=(site, servers, seeded["probe"], stats, deadline),
-                                    daemon=True))
+    threads.append(threading.Thread(target=probe_sign_ins,
+                                    args=(site, servers, seeded["probe"], stats, deadline, signed_in), daemon=True))
     started = time.monotonic()
     for thread in threads:
         thread.start()
