@@ -318,7 +318,7 @@ class SignInFailed(Exception):
 
 
 def sign_in(session, base: str, username: str, password: str, code: str | None = None, timeout: float = 60):
-    """Password, then the second factor if the site asks for it; returns the last response (a 302 home)."""
+    """Password, then the second factor if the site asks for it; whether it asked (and the code was accepted)."""
     page = session.get(f"{base}/accounts/login/", timeout=timeout)
     if page.status_code != 200:
         raise SignInFailed(f"sign-in page: {page.status_code}")
@@ -342,6 +342,7 @@ def sign_in(session, base: str, username: str, password: str, code: str | None =
                                 data={"code": code, "csrfmiddlewaretoken": CSRF.search(page.text).group(1)})
         if response.status_code != 302 or "/two-factor/" in response.headers.get("Location", ""):
             raise SignInFailed(f"second factor of {username}: {response.status_code}")
-    elif location:
+        return True
+    if location:
         raise SignInFailed(f"after signing in as {username}, the site sent them to {location}")
-    return response
+    return False
