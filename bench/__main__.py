@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-MODULES = ["load", "report", "documents", "ratios"]
+MODULES = ["load", "scale_out", "report", "documents", "ratios"]
 
 
 def main(names: list[str]) -> int:

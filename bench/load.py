@@ -1,416 +1,344 @@
-"""Load (issue 7): simulated users against gunicorn + PostgreSQL on loopback, figures printed, never asserted by CI.
+"""Load (issues 7 and 19): simulated users against two app servers, one PostgreSQL, one Redis and one document
+worker on loopback, all started from the Procfile (bench/cluster.py); figures printed.
 
-50 users (10 governments × focal point, 3 contributors, viewer) sign in and for
-60 seconds read the overview and questionnaire pages, save round tables and
-download reports (HTML and PDF, when those URLs exist), with 0.5-2 s of
-"think time" between requests. Half of an editor's actions are saves; reads
-are the overview, a questionnaire page, the report page and (rarer) its PDF. Then the script checks:
+50 users (10 governments × a focal point, three contributors and a viewer) each sign in once (the focal
+points with their second factor, as production requires) and, for 60 seconds, with 0.5-2 s of "think time"
+between requests, loop over: the questionnaire page, a save of one answer through the real form (its CSRF
+token and the hidden fields the merge-save needs: each criterion's base and opened digest), the report page,
+and now and then a document (the brief, the full report or the Word file: 200 when stored, 302 to "being
+prepared" while the worker renders it). Every request goes to the next server in turn (a load balancer with
+no sticky sessions). Once all have signed in (they arrive over the first 10 seconds), a prober signs in
+afresh about once a second, so that sign-in is timed while the worker renders documents (they render in the worker, not in the app servers: sign-in must not
+queue behind them). At the end:
 
-- zero errors: every request answered with the status expected (a save that
-  someone else's save made stale is refused with a message; that is counted
-  as a conflict, not an error);
-- zero lost answers: every acknowledged save (302 after POST) is in the
-  response history with its own unique text, and the current answer of every
-  criterion is the last acknowledged save of it;
+- errors: every answer that was not the one expected (200, or 302 where a redirect is the answer), counted and
+  printed by kind of request; a save refused because someone else changed the same criterion since the page
+  was opened is a conflict (the person is told and nothing is saved), not an error;
+- lost answers: every acknowledged save (302) is in the answers' history with its own unique text, and each
+  criterion holds the last acknowledged save of it;
+- p50/p95/p99 per kind of request, and the sign-in p95 while a document was rendering.
 
-and prints p50/p95/p99 per kind of request.
-
-Bounded and local only: gunicorn on 127.0.0.1 (production settings, plain
-HTTP), a throw-away PostgreSQL database that it creates and drops, at most
-200 users and 600 seconds. Run with ``make bench`` or
-``python -m bench.load [--users 50] [--seconds 60]``; BENCH_DATABASE_URL
-names the server (default postgres://postgres@127.0.0.1:5432/postgres).
+``python -m bench load``; BENCH_LOAD_USERS (default 50, at most 200) and BENCH_LOAD_SECONDS (default 60, at
+most 600) size it (``python -m bench.load --users 10 --seconds 15`` too). BENCH_DATABASE_URL names the
+PostgreSQL server (default DATABASE_URL if PostgreSQL, else postgres://postgres@127.0.0.1:5432/postgres);
+REDIS_URL the Redis (default redis://127.0.0.1:6379/14; without one answering, the embedded default: page
+cache per process, sessions in the database). Exit status 1 when there were errors or lost answers.
 """
 
 import argparse
+import json
 import os
 import random
-import re
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from itertools import count
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.cluster import (
+    DEFAULT_DATABASE_SERVER,
+    DEFAULT_REDIS,
+    SignInFailed,
+    Site,
+    is_postgres,
+    page_form,
+    redis_answers,
+    sign_in,
+)
+
 PASSWORD = "bench-Password-2026"
 GOVERNMENTS = 10
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_USERS, MAX_SECONDS = 200, 600
-
-
-# --- Parent: a throw-away database around a child process ---------------------------------------
+DOCUMENTS = ["brief", "full", "docx"]
+IDLE_SECONDS = 4  # below gunicorn's keepalive (hldassess/gunicorn.py: 5 s)
+ROLES = ["focal_point", "contributor", "contributor", "contributor", "viewer"]
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv or [])
-    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urlsplit(server)
-    if parts.hostname not in LOOPBACK:
-        raise SystemExit(f"bench.load runs against a database on loopback only, not {parts.hostname}.")
-    name = f"hld_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    target = urlunsplit(parts._replace(path=f"/{name}"))
-    import psycopg
-
-    admin = psycopg.connect(server, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="hld-load-") as tmp:
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-                "DJANGO_SETTINGS_MODULE": "hldassess.settings",
-                "DATABASE_URL": target,
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_DEBUG": "0",
-                "DJANGO_HTTPS": "0",  # gunicorn on loopback speaks plain HTTP; everything else is production
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                "HLD_REQUIRE_2FA": "0",  # the simulated focal points have no authenticator app
-                "DJANGO_STATIC_ROOT": f"{tmp}/static",
-                "DJANGO_MEDIA_ROOT": f"{tmp}/media",
-                "BENCH_TMP": tmp,
-            }
-            command = [sys.executable, "-m", "bench.load", "--run", "--users", str(args.users),
-                       "--seconds", str(args.seconds)]
-            result = subprocess.run(command, cwd=ROOT, env=env)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-    if result.returncode:
-        raise SystemExit(result.returncode)
+    args = parse_args(argv if argv is not None else [a for a in sys.argv[1:] if a != "load"])
+    environ_db = os.environ.get("DATABASE_URL", "")
+    database = os.environ.get("BENCH_DATABASE_URL") or (environ_db if is_postgres(environ_db) else "") \
+        or DEFAULT_DATABASE_SERVER
+    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS
+    if not redis_answers(redis_url):
+        print(f"No Redis answers at {redis_url}: the embedded default (page cache per process, sessions in the "
+              "database).")
+        redis_url = None
+    with Site(database, redis_url, label="load") as site:
+        started = time.perf_counter()
+        site.prepare()
+        seeded = json.loads(site.manage("shell", "-c", SEED.replace("USERS", str(args.users))).strip().splitlines()[-1])
+        print(f"Seeded {GOVERNMENTS} governments and {args.users} users in {time.perf_counter() - started:.0f} s "
+              f"(database {site.name}).")
+        site.start("worker")
+        servers = site.start_webs(2)
+        workers = site.env.get("WEB_CONCURRENCY")
+        print(f"Two app servers {', '.join(servers)} ({workers} workers × 4 threads each) and one document worker, "
+              f"from the Procfile; Redis {'at ' + redis_url if redis_url else 'none'}.")
+        warm_up(servers, seeded["probe"])
+        stats = load(site, servers, seeded, args.seconds)
+        for name in list(site.processes):
+            site.stop(name)
+        lost = verify(site, stats.acks)
+        renders = site.sql("select status, count(*) from assessments_reportfile group by status order by status")
+        server_errors = [line for name in site.logs for line in site.log(name).splitlines()
+                         if '"level": "ERROR"' in line or "Traceback" in line]
+    report(stats, lost, args, renders)
+    for line in server_errors[:5]:
+        print("server:", line[:400])
+    if stats.errors or lost or server_errors:
+        raise SystemExit(1)
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_LOAD_USERS", "50")))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_LOAD_SECONDS", "60")))
     args = parser.parse_args(argv)
     if not (1 <= args.users <= MAX_USERS and 1 <= args.seconds <= MAX_SECONDS):
-        parser.error(f"at most {MAX_USERS} users and {MAX_SECONDS} seconds")
-    args.users = max(args.users, 1)
+        parser.error(f"1 to {MAX_USERS} users and 1 to {MAX_SECONDS} seconds")
     return args
 
 
-# --- Child: seed, serve, load, verify ---------------------------------------------------------------
+# Run in the site's environment (manage.py shell): GOVERNMENTS governments, each with a draft half answered,
+# USERS people spread over them; the focal points enrolled in two-factor sign-in (an authenticator app and
+# recovery codes), as production requires of them; a contributor of the first government as the prober.
+SEED = r"""
+import json, random
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from assessments.models import Criterion, Government, Membership
+from assessments.two_factor import recovery_codes_replace
+from assessments.workflow import AnswerInput, assessment_start, responses_save
 
-
-def run(args) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    tmp = Path(os.environ["BENCH_TMP"])
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("loaddata", "hld2013", verbosity=0)
-    call_command("collectstatic", "--noinput", verbosity=0)
-    people, assessments = seed(args.users)
-    print(f"Seeded {len(assessments)} governments and {len(people)} users in {time.perf_counter() - started:.0f} s.")
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = open(tmp / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", "python:hldassess.gunicorn", "hldassess.wsgi"],
-        cwd=ROOT, env={**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}"}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    # As production runs it: one document worker beside gunicorn (README "Production").
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],
-                              cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(base, server)
-        workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
-        print(f"gunicorn on {base}: {workers} workers × {os.environ.get('GUNICORN_THREADS', '4')} threads.")
-        stats = load(base, people, assessments, args.seconds)
-    finally:
-        for process in (server, worker):
-            process.send_signal(signal.SIGTERM)
-        for process in (server, worker):
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
-    lost = verify(stats.acks)
-    report(stats, lost, args)
-    server_errors = [line for line in (tmp / "gunicorn.log").read_text().splitlines() if '"level": "ERROR"' in line]
-    for line in server_errors[:5]:
-        print("server:", line[:400])
-    return 1 if stats.errors or lost or server_errors else 0
-
-
-@dataclass
-class Person:
-    username: str
-    role: str
-    assessment_pk: int
-
-
-def seed(users: int):
-    """GOVERNMENTS governments, each with an assessment half answered, and `users` people spread over them."""
-    from django.contrib.auth.models import User
-
-    from assessments.models import Criterion, Government, Membership
-    from assessments.workflow import AnswerInput, assessment_start, responses_save
-
-    roles = ["focal_point", "contributor", "contributor", "contributor", "viewer"]
-    governments = [
-        Government.objects.create(name=f"Benchland {n}", iso3=f"XB{chr(65 + n)}", un_region="africa")
-        for n in range(GOVERNMENTS)
-    ]
-    people, focal = [], {}
-    for i in range(users):
-        government = governments[i % GOVERNMENTS]
-        role = roles[(i // GOVERNMENTS) % len(roles)]
-        user = User.objects.create_user(f"bench-{i:03d}", password=PASSWORD)
-        Membership.objects.create(user=user, government=government, role=role)
-        if role == "focal_point":
-            focal.setdefault(government.pk, user)
-        people.append((user, government, role))
-    assessments = {}
-    rng = random.Random(7)
-    for government in governments:
-        user = focal.get(government.pk)
-        if user is None:  # fewer users than governments × 1: give the government a focal point anyway
-            user = User.objects.create_user(f"bench-focal-{government.pk}", password=PASSWORD)
-            Membership.objects.create(user=user, government=government, role="focal_point")
-        assessment = assessment_start(government=government, user=user, cycle="2026")
-        criteria = list(Criterion.objects.filter(version=assessment.framework_version).order_by("code"))
-        answers = [
-            AnswerInput(criterion_id=c.pk, base_edit_count=0, score=rng.randint(0, 4), justification=f"Seed {c.code}")
-            for c in criteria
-            if rng.random() < 0.5
-        ]
-        responses_save(assessment=assessment, user=user, answers=answers)
-        assessments[government.pk] = assessment.pk
-    return [Person(u.username, role, assessments[g.pk]) for u, g, role in people], sorted(assessments.values())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(base, server, seconds=120):
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting; see its log above.")
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("gunicorn did not answer /healthz in time.")
+ROLES = ["focal_point", "contributor", "contributor", "contributor", "viewer"]
+users, count, password = USERS, 10, "bench-Password-2026"
+governments = [Government.objects.create(name=f"Benchland {n}", iso3=f"XB{chr(65 + n)}", un_region="africa")
+               for n in range(count)]
+people, focal = [], {}
+def person(username, government, role):
+    user = User.objects.create_user(username, password=password)
+    Membership.objects.create(user=user, government=government, role=role)
+    codes = []
+    if role == "focal_point":
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        codes = recovery_codes_replace(user=user)
+        focal.setdefault(government.pk, user)
+    return user, codes
+for i in range(users):
+    government = governments[i % count]
+    role = ROLES[(i // count) % len(ROLES)]
+    user, codes = person(f"bench-{i:03d}", government, role)
+    people.append({"username": user.username, "role": role, "government": government.pk, "codes": codes})
+probe, _ = person("bench-probe", governments[0], "contributor")
+assessments, rng = {}, random.Random(7)
+for government in governments:
+    user = focal.get(government.pk) or person(f"bench-focal-{government.pk}", government, "focal_point")[0]
+    assessment = assessment_start(government=government, user=user, cycle="2026")
+    criteria = list(Criterion.objects.filter(version=assessment.framework_version).order_by("code"))
+    responses_save(assessment=assessment, user=user, answers=[
+        AnswerInput(criterion_id=c.pk, base_edit_count=0, score=rng.randint(0, 4), justification=f"Seed {c.code}")
+        for c in criteria if rng.random() < 0.5])
+    assessments[government.pk] = assessment.pk
+for p in people:
+    p["assessment"] = assessments[p.pop("government")]
+print(json.dumps({"people": people, "probe": {"username": probe.username, "assessment": assessments[governments[0].pk]}}))
+"""
 
 
 # --- The simulated users -------------------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The named fields of the questionnaire form as a browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._textarea = self._select = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and "disabled" not in a:
-            kind = a.get("type", "text")
-            if kind in ("radio", "checkbox"):
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "on")
-                else:
-                    self.fields.setdefault(name, None)
-            elif kind not in ("submit", "button"):
-                self.fields[name] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value", "")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea:
-            text = "".join(self._text)
-            self.fields[self._textarea] = text[1:] if text.startswith("\n") else text  # as browsers read it
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
 @dataclass
 class Stats:
     latencies: dict = field(default_factory=lambda: defaultdict(list))
-    errors: list = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)  # (kind, what) → how many
     acks: list = field(default_factory=list)
     conflicts: int = 0
+    signins_rendering: list = field(default_factory=list)  # sign-in seconds while the worker rendered
+    signins_idle: list = field(default_factory=list)
     wall: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def timed(self, kind, call, expect, *args, **kwargs):
+    def error(self, kind, what):
+        with self.lock:
+            self.errors[(kind, what)] += 1
+
+    def timed(self, kind, call, expect, url, **kwargs):
         import requests
 
         started = time.perf_counter()
         try:
-            response = call(*args, timeout=120, allow_redirects=False, **kwargs)
+            response = call(url, timeout=120, allow_redirects=False, **kwargs)
         except requests.RequestException as error:
-            with self.lock:
-                self.errors.append((kind, repr(error)))
+            self.error(kind, f"{type(error).__name__}: {str(error)[:90]}")
             return None
         elapsed = time.perf_counter() - started
         with self.lock:
             self.latencies[kind].append(elapsed)
-            if response.status_code not in expect:
-                self.errors.append((kind, f"{response.status_code} {response.request.method} {response.url}"))
-                return None
+        if response.status_code not in expect:
+            target = response.headers.get("Location", "")
+            self.error(kind, f"{response.status_code}{' → ' + target.split('?')[0] if target else ''}")
+            return None
         return response
 
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
 class User:
-    def __init__(self, person: Person, base: str, stats: Stats, reports: bool, seed: int):
+    def __init__(self, person: dict, servers: list[str], stats: Stats, seed: int):
         import requests
 
-        self.person, self.base, self.stats, self.reports = person, base, stats, reports
+        self.person, self.servers, self.stats = person, servers, stats
         self.session = requests.Session()
         self.rng = random.Random(seed)
+        self.turn = count(seed)  # round robin over the servers, request by request
         self.saves = 0
-        self.a = f"{base}/assessments/{person.assessment_pk}"
+        self.last_used: dict[str, float] = {}
+        self.path = f"/assessments/{person['assessment']}"
+
+    def next_server(self) -> str:
+        """The next server in turn. A connection idle for longer than gunicorn keeps it open (keepalive 5 s)
+        is dropped first, as a browser does: otherwise a request can race the server closing it."""
+        server = self.servers[next(self.turn) % len(self.servers)]
+        now = time.monotonic()
+        if now - self.last_used.get(server, now) > IDLE_SECONDS:
+            self.session.get_adapter(server).close()  # every pooled connection; cookies are kept
+            self.last_used.clear()
+        self.last_used[server] = now
+        return server
 
     def sign_in(self) -> bool:
-        page = self.stats.timed("sign-in page", self.session.get, {200}, f"{self.base}/accounts/login/")
-        if page is None:
+        base = self.next_server()
+        started = time.perf_counter()
+        try:
+            sign_in(self.session, base, self.person["username"], PASSWORD,
+                    code=(self.person.get("codes") or [None])[0], timeout=120)
+        except (SignInFailed, OSError) as error:
+            self.stats.error("sign in", str(error)[:80])
             return False
-        token = CSRF.search(page.text).group(1)
-        response = self.stats.timed(
-            "sign in", self.session.post, {302}, f"{self.base}/accounts/login/",
-            data={"username": self.person.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        )
-        return response is not None
-
-    def sign_out(self):
-        token = self.session.cookies.get("csrftoken")
-        self.stats.timed("sign out", self.session.post, {302}, f"{self.base}/accounts/logout/",
-                         data={"csrfmiddlewaretoken": token}, headers={"Referer": self.base + "/"})
+        with self.stats.lock:
+            self.stats.latencies["sign in"].append(time.perf_counter() - started)
+        return True
 
     def think(self):
         time.sleep(self.rng.uniform(0.5, 2.0))
 
-    def save_round_table(self):
-        number = self.rng.randint(1, 4)
-        url = f"{self.a}/round-tables/{number}/"
-        page = self.stats.timed("questionnaire", self.session.get, {200}, url)
-        if page is None:
+    def questionnaire(self) -> tuple[str, str] | None:
+        url = f"{self.path}/round-tables/{self.rng.randint(1, 4)}/"
+        page = self.stats.timed("questionnaire", self.session.get, {200}, self.next_server() + url)
+        return (url, page.text) if page is not None else None
+
+    def save(self, url: str, html: str):
+        fields = page_form(html)
+        criteria = sorted({int(k[1:].split("-")[0]) for k in fields if k.endswith("-justification")})
+        if not criteria or "csrfmiddlewaretoken" not in fields:
+            self.stats.error("save", "no questionnaire form on the page")
             return
-        parser = FormFields()
-        parser.feed(page.text)
-        fields = {k: v for k, v in parser.fields.items() if v is not None and re.match(r"c\d+-", k)}
-        criteria = sorted({int(k[1:].split("-")[0]) for k in fields})
-        if not criteria:
-            self.stats.errors.append(("questionnaire", f"no form fields on {url}"))
-            return
-        self.think()
         criterion = self.rng.choice(criteria)
         self.saves += 1
-        token = f"bench {self.person.username} save {self.saves}"
+        token = f"bench {self.person['username']} save {self.saves}"
         score = self.rng.randint(0, 4)
         fields.update({f"c{criterion}-answer": str(score), f"c{criterion}-justification": token})
-        fields["csrfmiddlewaretoken"] = CSRF.search(page.text).group(1)
         base_edit = int(fields[f"c{criterion}-base"])
-        response = self.stats.timed("save round table", self.session.post, {200, 302}, url, data=fields,
-                                    headers={"Referer": url})
+        server = self.next_server()
+        response = self.stats.timed("save", self.session.post, {200, 302}, server + url, data=fields,
+                                    headers={"Referer": server + url})
         if response is None:
             return
         if response.status_code == 302:
             with self.stats.lock:
-                self.stats.acks.append((self.person.assessment_pk, criterion, score, token, base_edit,
-                                        self.person.username))
+                self.stats.acks.append((self.person["assessment"], criterion, score, token, base_edit,
+                                        self.person["username"]))
         elif "changed since you opened this page" in response.text:
             with self.stats.lock:
                 self.stats.conflicts += 1
         else:
-            with self.stats.lock:
-                self.stats.errors.append(("save round table", f"refused without a conflict: {url}"))
+            self.stats.error("save", "200 without a conflict (refused)")
 
-    def read(self):
-        kind = self.rng.choices(["overview", "questionnaire", "report", "report pdf"],
-                                weights=[4, 4, 2 if self.reports else 0, 0.5 if self.reports else 0])[0]
-        url = {
-            "overview": f"{self.a}/",
-            "questionnaire": f"{self.a}/round-tables/{self.rng.randint(1, 4)}/",
-            "report": f"{self.a}/report/",
-            "report pdf": f"{self.a}/report.pdf",
-        }[kind]
-        # A document not rendered yet answers 302 to its "being prepared" page.
-        self.stats.timed(kind, self.session.get, {200, 302} if kind == "report pdf" else {200}, url)
+    def document(self):
+        kind = self.rng.choice(DOCUMENTS)
+        # A document not rendered yet (or of an older revision) answers 302 to its "being prepared" page.
+        response = self.stats.timed("document", self.session.get, {200, 302},
+                                    f"{self.next_server()}{self.path}/documents/{kind}/en/")
+        if response is not None and response.status_code == 302 and "/status" not in response.headers["Location"]:
+            self.stats.error("document", f"302 → {response.headers['Location'].split('?')[0]}")
 
-    def loop(self, deadline: float, start_gate: threading.Barrier):
-        start_gate.wait()
-        time.sleep(self.rng.uniform(0, 2))  # people do not all arrive in the same second
-        if not self.sign_in():
+    def loop(self, deadline: float, gate: threading.Barrier, arrivals: float, signed_in: threading.Barrier):
+        gate.wait()
+        time.sleep(self.rng.uniform(0, arrivals))  # people do not all arrive in the same second
+        ok = self.sign_in()
+        signed_in.wait()
+        if not ok:
             return
         while time.monotonic() < deadline:
             self.think()
-            if self.person.role != "viewer" and self.rng.random() < 0.5:
-                self.save_round_table()
-            else:
-                self.read()
-            if self.rng.random() < 0.03:
-                self.sign_out()
-                if not self.sign_in():
-                    return
+            opened = self.questionnaire()
+            if opened and self.person["role"] != "viewer" and time.monotonic() < deadline:
+                self.think()
+                self.save(*opened)
+            self.think()
+            self.stats.timed("report", self.session.get, {200}, f"{self.next_server()}{self.path}/report/")
+            if self.rng.random() < 0.15:
+                self.think()
+                self.document()
 
 
-def load(base, people, assessments, seconds) -> Stats:
+def probe_sign_ins(site: Site, servers: list[str], probe: dict, stats: Stats, deadline: float,
+                   signed_in: threading.Barrier):
+    """Once every user has signed in, sign in afresh about once a second, alternating servers; each timed as
+    'while the worker renders' or not."""
     import requests
 
-    stats = Stats()
-    probe = requests.Session()
-    user = User(people[0], base, stats, reports=False, seed=0)
-    user.session = probe
-    user.sign_in()
-    reports = probe.get(f"{base}/assessments/{people[0].assessment_pk}/report/", timeout=120).status_code != 404
-    if not reports:
-        print("The report URLs answer 404: report downloads are skipped.")
-    stats.latencies.clear()
+    signed_in.wait()
+    n = 0
+    rendering = "select exists (select 1 from assessments_reportfile where status = 'rendering')"
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        base = servers[n % len(servers)]
+        n += 1
+        busy = site.sql(rendering)[0][0]
+        started = time.perf_counter()
+        try:
+            sign_in(requests.Session(), base, probe["username"], PASSWORD, timeout=120)
+        except (SignInFailed, OSError) as error:
+            stats.error("sign in (prober)", str(error)[:80])
+            continue
+        elapsed = time.perf_counter() - started
+        busy = busy or site.sql(rendering)[0][0]
+        with stats.lock:
+            (stats.signins_rendering if busy else stats.signins_idle).append(elapsed)
 
-    gate = threading.Barrier(len(people))
-    deadline = time.monotonic() + seconds + 2
-    threads = [
-        threading.Thread(target=User(p, base, stats, reports, seed=i).loop, args=(deadline, gate), daemon=True)
-        for i, p in enumerate(people)
-    ]
+
+def warm_up(servers: list[str], probe: dict):
+    """A few requests to every gunicorn worker first (templates compiled, URLs resolved): not timed."""
+    import requests
+
+    for base in servers:
+        for _ in range(int(os.environ.get("WEB_CONCURRENCY", "2")) * 4):
+            requests.get(f"{base}/accounts/login/", timeout=120)
+        session = requests.Session()
+        sign_in(session, base, probe["username"], PASSWORD, timeout=120)
+        session.get(f"{base}/assessments/{probe['assessment']}/round-tables/1/", timeout=120)
+        session.get(f"{base}/assessments/{probe['assessment']}/report/", timeout=120)
+
+
+def load(site: Site, servers: list[str], seeded: dict, seconds: float) -> Stats:
+    stats = Stats()
+    people = seeded["people"]
+    gate, signed_in = threading.Barrier(len(people)), threading.Barrier(len(people) + 1)
+    arrivals = min(10.0, seconds / 6)  # the users arrive over the first seconds
+    deadline = time.monotonic() + seconds + arrivals
+    threads = [threading.Thread(target=User(p, servers, stats, seed=i).loop,
+                                args=(deadline, gate, arrivals, signed_in), daemon=True)
+               for i, p in enumerate(people)]
+    threads.append(threading.Thread(target=probe_sign_ins,
+                                    args=(site, servers, seeded["probe"], stats, deadline, signed_in), daemon=True))
     started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=seconds + 300)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 300)
     stats.wall = time.monotonic() - started
     return stats
 
@@ -418,19 +346,13 @@ def load(base, people, assessments, seconds) -> Stats:
 # --- Checks and figures ------------------------------------------------------------------------------------
 
 
-def verify(acks) -> list[str]:
+def verify(site: Site, acks) -> list[str]:
     """Every acknowledged save is in the history, and each criterion holds its last acknowledged save."""
-    from django.db import connections
-
-    from assessments.models import Response
-
-    connections.close_all()
     lost = []
-    history = set(
-        Response.history.filter(justification__startswith="bench ").values_list(
-            "assessment_id", "criterion_id", "score", "justification", "history_user__username"
-        )
-    )
+    history = set(site.sql(
+        "select h.assessment_id, h.criterion_id, h.score, h.justification, u.username "
+        "from assessments_historicalresponse h join auth_user u on u.id = h.history_user_id "
+        "where h.justification like %s", ("bench %",)))
     last: dict[tuple[int, int], tuple] = {}
     for assessment, criterion, score, token, base_edit, username in acks:
         if (assessment, criterion, score, token, username) not in history:
@@ -438,10 +360,8 @@ def verify(acks) -> list[str]:
         key = (assessment, criterion)
         if key not in last or base_edit > last[key][4]:
             last[key] = (assessment, criterion, score, token, base_edit, username)
-    current = {
-        (r.assessment_id, r.criterion_id): (r.score, r.justification)
-        for r in Response.objects.filter(assessment_id__in={a for a, *_ in acks})
-    }
+    current = {(a, c): (s, j) for a, c, s, j in site.sql(
+        "select assessment_id, criterion_id, score, justification from assessments_response")}
     for (assessment, criterion), (_, _, score, token, _, _) in last.items():
         if current.get((assessment, criterion)) != (score, token):
             lost.append(f"overwritten without a conflict: {token} (now {current.get((assessment, criterion))})")
@@ -455,31 +375,34 @@ def percentile(values, p):
     return statistics.quantiles(ordered, n=100, method="inclusive")[p - 1]
 
 
-def report(stats: Stats, lost, args):
-    total = sum(len(v) for v in stats.latencies.values())
+def row(label, seconds):
+    ms = [1000 * v for v in seconds]
+    if not ms:
+        return f"{label:<36} {0:>6}"
+    return (f"{label:<36} {len(ms):>6} {percentile(ms, 50):>8.0f} {percentile(ms, 95):>8.0f} "
+            f"{percentile(ms, 99):>8.0f} {max(ms):>8.0f}")
+
+
+def report(stats: Stats, lost, args, renders):
+    total = sum(len(v) for v in stats.latencies.values()) + len(stats.signins_rendering) + len(stats.signins_idle)
     print()
-    print(f"Load: {args.users} users for {args.seconds:.0f} s, {total} requests in {stats.wall:.0f} s "
+    print(f"Load: {args.users} users for {args.seconds:.0f} s on two servers, {total} requests in {stats.wall:.0f} s "
           f"({total / stats.wall:.1f} per second)")
-    print(f"{'request':<18} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    for kind in ["sign-in page", "sign in", "overview", "questionnaire", "save round table", "report", "report pdf",
-                 "sign out"]:
-        values = stats.latencies.get(kind)
-        if values:
-            ms = [1000 * v for v in values]
-            print(f"{kind:<18} {len(ms):>6} {percentile(ms, 50):>8.0f} {percentile(ms, 95):>8.0f} "
-                  f"{percentile(ms, 99):>8.0f} {max(ms):>8.0f}")
+    print(f"{'request':<36} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for kind in ["sign in", "questionnaire", "save", "report", "document"]:
+        print(row(kind + (" (each user, once)" if kind == "sign in" else ""), stats.latencies.get(kind, [])))
+    print(row("sign in (prober) while rendering", stats.signins_rendering))
+    print(row("sign in (prober), worker idle", stats.signins_idle))
     print()
+    print(f"documents at the end: {', '.join(f'{n} {s}' for s, n in renders) or 'none'} (rendered by the worker)")
     print(f"acknowledged saves: {len(stats.acks)}   refused as conflicts (nothing saved, person told): "
           f"{stats.conflicts}")
-    print(f"errors: {len(stats.errors)}   lost answers: {len(lost)}")
-    for kind, error in stats.errors[:10]:
-        print(f"  error {kind}: {error}")
+    print(f"errors: {sum(stats.errors.values())}   lost answers: {len(lost)}")
+    for (kind, what), n in stats.errors.most_common(20):
+        print(f"  error {kind}: {what} × {n}")
     for item in lost[:10]:
         print(f"  lost: {item}")
 
 
 if __name__ == "__main__":
-    arguments = parse_args(sys.argv[1:])
-    if arguments.run:
-        raise SystemExit(run(arguments))
-    main(sys.argv[1:])
+    main()
