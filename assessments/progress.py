@@ -44,11 +44,12 @@ class AssessmentProgress:
 def assessment_progress(assessment: Assessment) -> AssessmentProgress:
     totals = dict(
         Criterion.objects.filter(version=assessment.framework_version_id)
+        .order_by()  # no ordering in the GROUP BY (modeltranslation's queryset keeps Meta.ordering there)
         .values_list("theme__round_table")
         .annotate(n=Count("id"))
     )
     answered = dict(
-        assessment.responses.answered().values_list("criterion__theme__round_table").annotate(n=Count("id"))
+        assessment.responses.answered().order_by().values_list("criterion__theme__round_table").annotate(n=Count("id"))
     )
     return AssessmentProgress(
         [
