@@ -15,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -110,7 +109,9 @@ class TwoFactorMiddleware:
         if match is None or match.url_name in OPEN_BEFORE_VERIFYING:
             return None
         query = urlencode({"next": request.get_full_path()})
-        if user_has_device(user):
+        # Only an authenticator app makes the code page ask: recovery codes alone (left by an admin) would send the
+        # person from the code page (which needs an app) back here, for ever.
+        if authenticator_for(user) is not None:
             return redirect(f"{reverse('two_factor_verify')}?{query}")
         if must_use_two_factor(user):
             return redirect(f"{reverse('two_factor_enrol')}?{query}")

@@ -142,3 +142,18 @@ def test_production_settings_make_two_factor_compulsory_unless_set(tmp_path):
 def test_two_factor_pages_need_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("compulsory", [True, False])
+def test_recovery_codes_without_an_authenticator_never_loop_between_pages(world, client, settings, compulsory):
+    """An admin may leave someone with recovery codes and no app: they are sent to enrol (or let in), not bounced
+    between the code page and the page they asked for."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    settings.HLD_REQUIRE_2FA = compulsory
+    StaticDevice.objects.create(user=world.focal, name="Recovery codes").token_set.create(token="abcd1234")
+    sign_in(client, "focal")
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200 and len(response.redirect_chain) <= 1
+    if compulsory:
+        assert response.redirect_chain[0][0].startswith(reverse("two_factor_enrol"))
