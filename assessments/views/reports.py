@@ -12,8 +12,10 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..charts import report_charts
+from ..conditional import not_modified, page_etag, revalidated
 from ..csv_safety import safe_cell
 from ..documents import KINDS, LANGUAGES
 from ..reports import build_report, file_stem
@@ -33,7 +35,11 @@ def document_kinds() -> list[dict]:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
-    cache_key = page_cache_key(assessment, "report")
+    etag = page_etag(request, "report", assessment.pk, assessment.created_at.timestamp(), assessment.revision)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    cache_key = page_cache_key(assessment, "report", get_language())
     html = cache.get(cache_key)
     if html is None:
         data = build_report(assessment)
@@ -41,7 +47,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                                 {"assessment": assessment, "report": data, "charts": report_charts(data),
                                  "document_kinds": document_kinds()}, request=request)
         cache.set(cache_key, html, timeout=3600)
-    return render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
+    page = render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
+    return revalidated(page, etag)
 
 
 @login_required
