@@ -5,6 +5,7 @@ that the user may not read is not found (404), never fetched and then checked.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -27,6 +28,9 @@ from ..workflow import (
     unanswered_criteria,
 )
 
+HOME_PAGE_SIZE = 50
+
+
 def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membership | None]:
     # The person's memberships and secretariat flag in one query (assessments/access.py), then the assessment.
     access = access_of(request.user)
@@ -39,7 +43,8 @@ def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membershi
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(request.user.memberships.select_related("government"))
-    assessments = list(
+    member_ids = {m.government_id for m in memberships}
+    listed = (
         Assessment.objects.for_user(request.user)
         .select_related("government", "framework_version")
         .annotate(
@@ -52,8 +57,13 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("government__name", "-cycle")
     )
+    assessments = list(listed.filter(government_id__in=member_ids))
+    # The secretariat's list of every government's submitted and approved assessments, paged (issue 19: with 200
+    # governments it was 600 rows on one page).
+    others = (Paginator(listed.exclude(government_id__in=member_ids), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+              if is_secretariat(request.user) else None)
     totals = dict(FrameworkVersion.objects.annotate(n=Count("criteria")).values_list("pk", "n"))
-    for assessment in assessments:
+    for assessment in [*assessments, *(others.object_list if others else [])]:
         assessment.total = totals.get(assessment.framework_version_id, 0)
         assessment.percent = round(100 * assessment.answered / assessment.total) if assessment.total else 0
     start_forms = {
@@ -68,7 +78,6 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for m in memberships
     ]
-    member_ids = {m.government_id for m in memberships}
     editor = request.user.is_staff and request.user.has_perm("assessments.change_criterion")
     return render(
         request,
@@ -79,7 +88,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "secretariat_admin": is_secretariat_admin(request.user),
             "editor": editor,
             "draft_versions": FrameworkVersion.objects.filter(status=FrameworkVersion.Status.DRAFT) if editor else [],
-            "other_assessments": [a for a in assessments if a.government_id not in member_ids],
+            "other_assessments": others.object_list if others else [],
+            "other_page": others,
         },
     )
 
