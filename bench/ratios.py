@@ -49,9 +49,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     before = measure(Path(args.before), args.seconds)
     after = measure(Path(args.root), args.seconds)
-    print(f"{'':<58} {'before':>14}  {'after':>14}  after: note")
-    for (label, old, _), (_, new, note) in zip(before, after):
-        print(f"{label:<58} {old:>14}  {new:>14}  {note}", flush=True)
+    print(f"{'':<58} {'before':>14}  {'after':>14}  notes (before | after)")
+    for (label, old, old_note), (_, new, note) in zip(before, after):
+        notes = f"{old_note} | {note}" if old_note != note else note
+        print(f"{label:<58} {old:>14}  {new:>14}  {notes}", flush=True)
 
 
 def measure(root: Path, seconds: int) -> list[tuple[str, str, str]]:
