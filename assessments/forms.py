@@ -1,8 +1,7 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.validators import URLValidator
-from django.utils.html import format_html
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion, Response
@@ -15,6 +14,7 @@ KEEP_MINE = "mine"
 TAKE_THEIRS = "theirs"
 # Text fields with a limit: each shows it as maxlength and a counter (static/js/questionnaire.js).
 LIMITED_FIELDS = ("justification", "evidence", "evidence_url", "lead_institution")
+CHOICE_FIELDS = ("answer", "confidence", "resolve")
 
 
 class LimitedText(forms.CharField):
@@ -26,20 +26,23 @@ class LimitedText(forms.CharField):
 
 
 class ResponseForm(forms.Form):
-    """One criterion's answer: its five level descriptors as the choices, or not applicable / don't know."""
+    """One criterion's answer: its five level descriptors as the choices, or not applicable / don't know.
+
+    Rendered by a hand-written partial (templates/assessments/_criterion_fields.html, issue 19), not by crispy:
+    a 20-criterion page took 1,285 nested template renders through crispy. The partial reads ``card()``; the
+    labels, help texts and counters are written in it.
+    """
 
     answer = forms.ChoiceField(widget=forms.RadioSelect, required=False)
     justification = LimitedText(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
-        help_text="Why this level; required for not applicable and don't know.",
     )
     evidence = LimitedText(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
-        help_text="Instrument, date, reference and responsible body. Expected for levels 3 and 4.",
     )
     evidence_url = forms.URLField(
         label="Evidence link",
@@ -72,8 +75,6 @@ class ResponseForm(forms.Form):
             (str(d.level), f"Level {d.level} – {d.label}: {d.text}") for d in criterion.descriptors.all()
         ] + [(NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know"),
              ("", _("No answer yet (choose this to clear a level chosen by mistake)"))]
-        for name in LIMITED_FIELDS:
-            self._show_limit(self.fields[name], f"id_{self.add_prefix(name)}")
         if read_only == "copy":  # refused input shown to copy: text stays selectable, choices are fixed
             for field in self.fields.values():
                 if isinstance(field.widget, (forms.Textarea, forms.TextInput, forms.URLInput)):
@@ -83,34 +84,33 @@ class ResponseForm(forms.Form):
         elif read_only:
             for field in self.fields.values():
                 field.disabled = True
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "answer",
-            Div(
-                Div(Field("justification"), css_class="col-md-6"),
-                Div(Field("evidence"), css_class="col-md-6"),
-                css_class="row",
-            ),
-            Div(
-                Div(Field("evidence_url"), css_class="col-md-5"),
-                Div(Field("confidence"), css_class="col-md-3"),
-                Div(Field("lead_institution"), css_class="col-md-4"),
-                css_class="row",
-            ),
-            "base",
-            "opened",
-            "in_conflict",
-        )
 
-    @staticmethod
-    def _show_limit(field, field_id):
-        """The limit as maxlength and a counter that reads "Up to N characters" until the script counts."""
-        field.widget.attrs.update({"data-counter": f"{field_id}-count"})
-        counter = format_html('<span class="char-count" id="{}-count">{}</span>', field_id,
-                              _("Up to {limit} characters.").format(limit=f"{field.max_length:,}"))
-        field.help_text = format_html("{} {}", field.help_text, counter) if field.help_text else counter
+    def card(self) -> dict[str, dict]:
+        """Each field as the criterion card's partial needs it: name, id, value as the widget would show it,
+        errors, whether disabled or read-only, the limit of a text field and the choices (value, label, chosen)
+        of a choice field. The values and choices come from the widgets' own ``format_value`` and the same rule
+        as Django's ``optgroups`` (the first matching option is chosen), so the partial shows what crispy did."""
+        card = {}
+        for name, field in self.fields.items():
+            bound = self[name]
+            value = bound.value()
+            entry = {"name": bound.html_name, "id": bound.auto_id, "errors": bound.errors, "disabled": field.disabled,
+                     "readonly": bool(field.widget.attrs.get("readonly"))}
+            if name in CHOICE_FIELDS:
+                values, chosen, choices = field.widget.format_value(value), False, []
+                for option, label in field.choices:
+                    option = "" if option is None else str(option)
+                    selected = not chosen and option in values
+                    chosen |= selected
+                    choices.append((option, label, selected))
+                entry["choices"] = choices
+            else:
+                entry["value"] = field.widget.format_value(value)
+            if name in LIMITED_FIELDS:
+                entry["max_length"] = field.max_length
+                entry["limit"] = number_format(field.max_length, force_grouping=True)
+            card[name] = entry
+        return card
 
     def clean(self):
         data = super().clean()

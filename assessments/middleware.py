@@ -15,7 +15,9 @@ which it would stream to disk however large.
 Private responses: whatever is answered to a signed-in person (pages, the
 PDF, the CSV, redirects after a save) says ``Cache-Control: private, no-store``,
 so that neither a shared proxy on a ministry's network nor the browser's disk
-keeps a government's assessment.
+keeps a government's assessment. The exceptions are the report page and the
+documents, which the person's own browser may keep and must revalidate on
+every use (``private, no-cache`` with an ``ETag``, ``assessments/conditional.py``).
 """
 
 import logging
@@ -28,6 +30,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from hldassess.errors import request_too_large
+
+from .conditional import REVALIDATE
 from hldassess.logconfig import request_id
 
 logger = logging.getLogger("hldassess.request")
@@ -95,7 +99,8 @@ class RequestSizeLimitMiddleware:
 
 
 class PrivateWhenSignedInMiddleware:
-    """After AuthenticationMiddleware: ``Cache-Control: private, no-store`` on every answer to a signed-in user."""
+    """After AuthenticationMiddleware: ``Cache-Control: private, no-store`` on every answer to a signed-in user,
+    except what ``conditional.revalidated`` marked (``private, no-cache``: stored by that browser, revalidated)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,6 +108,6 @@ class PrivateWhenSignedInMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not getattr(response, REVALIDATE, False):
             patch_cache_control(response, private=True, no_store=True)
         return response

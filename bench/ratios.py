@@ -10,8 +10,10 @@ On one gunicorn (2 workers, production settings, plain HTTP on loopback), in one
 - in process: the cold render of a 20-criterion questionnaire page (page cache empty) and the CPU of saving all
   20 criteria of that page.
 
-``python -m bench.ratios [--root DIR] [--seconds N]``: ``--root`` measures another checkout (e.g. main's code in
-a second worktree) with this script, for a before/after table from the same machine in the same minute.
+``python -m bench.ratios [--root DIR] [--before DIR] [--seconds N]``: ``--root`` measures another checkout (e.g.
+main's code in a second worktree) with this script; ``--before DIR`` (or ``HLD_BENCH_BEFORE``) measures that
+checkout first and then this one, and prints both columns: a before/after table from the same machine in the same
+run.
 A throw-away SQLite database in a temporary folder; ``REDIS_URL``, when set, is passed on (shared cache).
 """
 
@@ -37,9 +39,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ratios")
     parser.add_argument("--root", default=str(ROOT), help="the checkout to measure (default: this one)")
     parser.add_argument("--seconds", type=int, default=8, help="load per page (default 8 s)")
+    parser.add_argument("--before", default=os.environ.get("HLD_BENCH_BEFORE", ""),
+                        help="another checkout (e.g. main in a second worktree) measured first, in the same run: "
+                             "the table then has a before and an after column")
     args = parser.parse_args(argv if argv is not None else [a for a in sys.argv[1:] if a != "ratios"])
-    for label, value, note in measure(Path(args.root), args.seconds):
-        print(f"{label:<58} {value:>14}  {note}", flush=True)
+    if not args.before:
+        for label, value, note in measure(Path(args.root), args.seconds):
+            print(f"{label:<58} {value:>14}  {note}", flush=True)
+        return
+    before = measure(Path(args.before), args.seconds)
+    after = measure(Path(args.root), args.seconds)
+    print(f"{'':<58} {'before':>14}  {'after':>14}  notes (before | after)")
+    for (label, old, old_note), (_, new, note) in zip(before, after):
+        notes = f"{old_note} | {note}" if old_note != note else note
+        print(f"{label:<58} {old:>14}  {new:>14}  {notes}", flush=True)
 
 
 def measure(root: Path, seconds: int) -> list[tuple[str, str, str]]:

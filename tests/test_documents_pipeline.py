@@ -224,7 +224,8 @@ def test_readers_of_a_submitted_assessment_download_every_document(client, world
     assert response["Content-Disposition"] == (
         f'attachment; filename="Alphaland-2026-{KINDS[kind].file_stem}-en.{KINDS[kind].extension}"'
     )
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    # Kept by this person's browser only, revalidated on every use (ETag; tests/test_conditional_get.py).
+    assert response["Cache-Control"] == "private, no-cache"
     assert len(b"".join(response.streaming_content)) > 1000
 
 
@@ -260,7 +261,7 @@ def test_a_stored_document_is_served_without_rendering_again(client, world, kind
         # A conditional GET with the ETag it was given answers 304, without the file.
         third = client.get(download_url(world.assessment, kind), HTTP_IF_NONE_MATCH=second["ETag"])
     assert third.status_code == 304
-    assert "no-store" in third["Cache-Control"]
+    assert third["Cache-Control"] == "private, no-cache"
 
 
 def test_a_document_whose_file_storage_lost_is_rendered_again(client, world):

@@ -201,7 +201,7 @@ def test_pdf_holds_government_round_tables_top_gaps_and_draft_mark(client, world
     assert response["Content-Type"] == "application/pdf"
     # The file's name says which document and language it is (tests/test_documents_pipeline.py covers the rest).
     assert response["Content-Disposition"] == 'attachment; filename="Alphaland-2026-gap-report-en.pdf"'
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "private, no-cache"  # revalidated with its ETag (issue 19)
     content = b"".join(response.streaming_content)
     text = pdf_text(content)
     assert "Alphaland" in text

@@ -541,8 +541,6 @@ def test_everything_behind_sign_in_is_private_and_not_stored(client, world):
         "assessment": reverse("assessment_detail", args=[a]),
         "questionnaire": reverse("questionnaire", args=[a, 1]),
         "history": reverse("criterion_history", args=[a, world.framework.criteria.first().pk]),
-        "report": reverse("report", args=[a]),
-        "PDF": reverse("report_pdf", args=[a]),
         "CSV": reverse("report_csv", args=[a]),
         "password change": reverse("password_change"),
         "a stranger's assessment (404)": reverse("assessment_detail", args=[10**9]),
@@ -551,6 +549,11 @@ def test_everything_behind_sign_in_is_private_and_not_stored(client, world):
         response = client.get(url)
         assert response.status_code in (200, 404), kind
         assert {"private", "no-store"} <= cache_directives(response), (kind, response.get("Cache-Control"))
+    # The report page and the documents: kept by this browser only and revalidated on every use (ETag, issue 19).
+    for kind, url in {"report": reverse("report", args=[a]), "PDF": reverse("report_pdf", args=[a])}.items():
+        response = client.get(url)
+        assert response.status_code == 200 and cache_directives(response) == {"private", "no-cache"}, kind
+        assert response["ETag"], kind
     # A save's answer (a redirect) too.
     saved = client.post(reverse("assessment_submit", args=[a]))
     assert saved.status_code == 302 and {"private", "no-store"} <= cache_directives(saved)

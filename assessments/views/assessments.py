@@ -5,6 +5,7 @@ that the user may not read is not found (404), never fetched and then checked.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from ..access import access_of
+from ..conditional import release
 from ..forms import ReturnForm, StartAssessmentForm
 from ..models import (
     Assessment,
@@ -28,6 +30,8 @@ from ..workflow import (
     unanswered_criteria,
 )
 
+HOME_PAGE_SIZE = 50
+
 
 def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membership | None]:
     # The person's memberships and secretariat flag in one query (assessments/access.py), then the assessment.
@@ -41,7 +45,8 @@ def get_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Membershi
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(request.user.memberships.select_related("government"))
-    assessments = list(
+    member_ids = {m.government_id for m in memberships}
+    listed = (
         Assessment.objects.for_user(request.user)
         .select_related("government", "framework_version")
         .annotate(
@@ -54,8 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("government__name", "-cycle")
     )
+    assessments = list(listed.filter(government_id__in=member_ids))
+    # The secretariat's list of every government's submitted and approved assessments, paged (issue 19: with 200
+    # governments it was 600 rows on one page).
+    others = (Paginator(listed.exclude(government_id__in=member_ids), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+              if is_secretariat(request.user) else None)
     totals = dict(FrameworkVersion.objects.annotate(n=Count("criteria")).values_list("pk", "n"))
-    for assessment in assessments:
+    for assessment in [*assessments, *(others.object_list if others else [])]:
         assessment.total = totals.get(assessment.framework_version_id, 0)
         assessment.percent = round(100 * assessment.answered / assessment.total) if assessment.total else 0
     start_forms = {
@@ -70,7 +80,6 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for m in memberships
     ]
-    member_ids = {m.government_id for m in memberships}
     editor = request.user.is_staff and request.user.has_perm("assessments.change_criterion")
     return render(
         request,
@@ -81,7 +90,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "secretariat_admin": is_secretariat_admin(request.user),
             "editor": editor,
             "draft_versions": FrameworkVersion.objects.filter(status=FrameworkVersion.Status.DRAFT) if editor else [],
-            "other_assessments": [a for a in assessments if a.government_id not in member_ids],
+            "other_assessments": others.object_list if others else [],
+            "other_page": others,
         },
     )
 
@@ -112,8 +122,15 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def page_cache_key_for_parts(assessment: Assessment, *parts) -> str:
-    """A fragment of one assessment (its primary key and creation time) valid for what ``parts`` name."""
-    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), *parts)))
+    """A fragment of one assessment (its primary key and creation time) valid for what ``parts`` name, in one
+    release of the code (a shared Redis outlives an upgrade; a fragment of the old templates must not be reused)."""
+    return ":".join(map(str, ("hld", release(), assessment.pk, assessment.created_at.timestamp(), *parts)))
+
+
+def page_cache_key(assessment: Assessment, *parts) -> str:
+    """Rendered fragments are valid for one revision of one assessment (every save bumps the revision), in one
+    language (the framework's texts and the interface are translated)."""
+    return page_cache_key_for_parts(assessment, assessment.revision, get_language(), *parts)
 
 
 def page_cache_key(assessment: Assessment, *parts) -> str:

@@ -6,16 +6,15 @@ claims and queues its render (``documents.document_request``) and the reader is
 sent to a status page that refreshes itself without JavaScript until it is ready.
 """
 
-import hashlib
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from .. import documents
+from ..conditional import not_modified, revalidated, tag
 from .assessments import get_assessment
 
 REFRESH_SECONDS = 3
@@ -39,18 +38,18 @@ def document_download(request: HttpRequest, pk: int, kind: str, language: str = 
     assessment, document_kind = _lookup(request, pk, kind, language)
     document = documents.document_request(assessment=assessment, kind=kind, language=language)
     if document.is_ready:
-        etag = f'"{hashlib.sha256(document.file.name.encode()).hexdigest()[:32]}"'
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            return _private(not_modified)
+        # The stored file's identity: a new render (another revision) is another row and another random name.
+        filename = documents.download_name(assessment, document_kind, language)
+        etag = tag("document", document.pk, document.revision, document.file.name, document.size, filename,
+                   request.user.pk)
+        unchanged = not_modified(request, etag)
+        if unchanged is not None:
+            return unchanged
         handle = documents.open_stored(document)
         if handle is not None:
-            response = FileResponse(
-                handle, as_attachment=True, content_type=document_kind.content_type,
-                filename=documents.download_name(assessment, document_kind, language),
-            )
-            response["ETag"] = etag
-            return _private(response)
+            response = FileResponse(handle, as_attachment=True, content_type=document_kind.content_type,
+                                    filename=filename)
+            return revalidated(response, etag)
     return redirect("document_status", pk=pk, kind=kind, language=language)
 
 

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 
 from ..charts import report_charts
+from ..conditional import not_modified, page_etag, revalidated
 from ..csv_safety import safe_cell
 from ..documents import KINDS, LANGUAGES
 from ..reports import build_report, file_stem
@@ -37,6 +38,10 @@ def document_kinds() -> list[dict]:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
+    etag = page_etag(request, "report", assessment.pk, assessment.created_at.timestamp(), assessment.revision)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     cache_key = page_cache_key(assessment, "report")
     html = cache.get(cache_key)
     if html is None:
@@ -45,7 +50,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                                 {"assessment": assessment, "report": data, "charts": report_charts(data),
                                  "document_kinds": document_kinds()}, request=request)
         cache.set(cache_key, html, timeout=3600)
-    return render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
+    page = render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
+    return revalidated(page, etag)
 
 
 @login_required
