@@ -133,13 +133,6 @@ def page_cache_key(assessment: Assessment, *parts) -> str:
     return page_cache_key_for_parts(assessment, assessment.revision, get_language(), *parts)
 
 
-def page_cache_key(assessment: Assessment, *parts) -> str:
-    """Rendered fragments are valid for one revision of one assessment (every save bumps the revision), in one
-    language (the framework's texts and the interface are translated)."""
-    return ":".join(map(str, ("hld", assessment.pk, assessment.created_at.timestamp(), assessment.revision,
-                              get_language(), *parts)))
-
-
 
 
 HISTORY_FIELDS = [
