@@ -6,9 +6,9 @@ Django's ManifestStaticFilesStorage instead: the same hashed names and the same 
 which the app servers, running the unchanged production settings, read. Only ``collectstatic`` uses this.
 """
 
-from hldassess.settings import *
+from hldassess.settings import *  # noqa: F403
 
 STORAGES = {
-    **STORAGES,
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
