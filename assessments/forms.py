@@ -2,8 +2,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .models import Criterion, Response
 from .models.assessment import cycle_validator
@@ -28,29 +29,33 @@ class LimitedText(forms.CharField):
 class ResponseForm(forms.Form):
     """One criterion's answer: its five level descriptors as the choices, or not applicable / don't know."""
 
-    answer = forms.ChoiceField(widget=forms.RadioSelect, required=False)
+    answer = forms.ChoiceField(label=_("Answer"), widget=forms.RadioSelect, required=False)
     justification = LimitedText(
+        label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
-        help_text="Why this level; required for not applicable and don't know.",
+        help_text=_("Why this level; required for not applicable and don't know."),
     )
     evidence = LimitedText(
+        label=_("Evidence"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
-        help_text="Instrument, date, reference and responsible body. Expected for levels 3 and 4.",
+        help_text=_("Instrument, date, reference and responsible body. Expected for levels 3 and 4."),
     )
     evidence_url = forms.URLField(
-        label="Evidence link",
+        label=_("Evidence link"),
         required=False,
         max_length=Response._meta.get_field("evidence_url").max_length,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"], code="web_address",
-                                 message="Enter a web address starting with http:// or https://.")],
+                                 message=_("Enter a web address starting with http:// or https://."))],
     )
-    confidence = forms.ChoiceField(choices=Response.Confidence.choices, initial=Response.Confidence.SELF_DECLARED)
-    lead_institution = forms.CharField(max_length=200, required=False)
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), choices=Response.Confidence.choices, initial=Response.Confidence.SELF_DECLARED
+    )
+    lead_institution = forms.CharField(label=_("Lead institution"), max_length=200, required=False)
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
     # What the page was opened with (answer_digest), so that a save writes only what the person changed.
     opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -67,11 +72,12 @@ class ResponseForm(forms.Form):
         kwargs.setdefault("prefix", f"c{criterion.pk}")
         kwargs.setdefault("initial", initial_for(response))
         super().__init__(*args, **kwargs)
-        self.fields["answer"].label = f"Your answer for {criterion.code}"
+        self.fields["answer"].label = gettext("Your answer for %(code)s") % {"code": criterion.code}
         self.fields["answer"].choices = [
-            (str(d.level), f"Level {d.level} – {d.label}: {d.text}") for d in criterion.descriptors.all()
-        ] + [(NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know"),
-             ("", _("No answer yet (choose this to clear a level chosen by mistake)"))]
+            (str(d.level), gettext("Level %(level)s – %(label)s: %(text)s") % {"level": d.level, "label": d.label, "text": d.text})
+            for d in criterion.descriptors.all()
+        ] + [(NOT_APPLICABLE, gettext("Not applicable")), (DONT_KNOW, gettext("Don't know")),
+             ("", gettext("No answer yet (choose this to clear a level chosen by mistake)"))]
         for name in LIMITED_FIELDS:
             self._show_limit(self.fields[name], f"id_{self.add_prefix(name)}")
         if read_only == "copy":  # refused input shown to copy: text stays selectable, choices are fixed
@@ -109,17 +115,20 @@ class ResponseForm(forms.Form):
         """The limit as maxlength and a counter that reads "Up to N characters" until the script counts."""
         field.widget.attrs.update({"data-counter": f"{field_id}-count"})
         counter = format_html('<span class="char-count" id="{}-count">{}</span>', field_id,
-                              _("Up to {limit} characters.").format(limit=f"{field.max_length:,}"))
+                              gettext("Up to %(limit)s characters.")
+                              % {"limit": number_format(field.max_length, force_grouping=True)})
         field.help_text = format_html("{} {}", field.help_text, counter) if field.help_text else counter
 
     def clean(self):
         data = super().clean()
         answer = data.get("answer")
         if answer in (NOT_APPLICABLE, DONT_KNOW) and not (data.get("justification") or "").strip():
-            label = "Not applicable" if answer == NOT_APPLICABLE else "Don't know"
-            self.add_error("justification", f"{label} needs a justification: say why.")
+            if answer == NOT_APPLICABLE:
+                self.add_error("justification", gettext("Not applicable needs a justification: say why."))
+            else:
+                self.add_error("justification", gettext("Don't know needs a justification: say why."))
         if data.get("in_conflict") and not data.get("resolve"):
-            self.add_error("resolve", _("Choose whether to keep your version or take theirs."))
+            self.add_error("resolve", gettext("Choose whether to keep your version or take theirs."))
         return data
 
     def to_input(self) -> AnswerInput:
@@ -169,12 +178,12 @@ def initial_for(response: Response | None) -> dict:
 
 class StartAssessmentForm(forms.Form):
     cycle = forms.CharField(
-        max_length=20, validators=[cycle_validator],
-        help_text="The reporting cycle: a year, e.g. 2026, optionally with a suffix such as 2026-b.",
+        label=_("Cycle"), max_length=20, validators=[cycle_validator],
+        help_text=_("The reporting cycle: a year, e.g. 2026, optionally with a suffix such as 2026-b."),
     )
-    is_origin = forms.BooleanField(label="Country of origin", required=False, initial=True)
-    is_transit = forms.BooleanField(label="Country of transit", required=False)
-    is_destination = forms.BooleanField(label="Country of destination", required=False, initial=True)
+    is_origin = forms.BooleanField(label=_("Country of origin"), required=False, initial=True)
+    is_transit = forms.BooleanField(label=_("Country of transit"), required=False)
+    is_destination = forms.BooleanField(label=_("Country of destination"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,9 +194,9 @@ class StartAssessmentForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not (data.get("is_origin") or data.get("is_transit") or data.get("is_destination")):
-            raise forms.ValidationError("Tick at least one of origin, transit and destination.")
+            raise forms.ValidationError(gettext("Tick at least one of origin, transit and destination."))
         return data
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why it goes back to draft")
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Why it goes back to draft"))

@@ -1,0 +1,205 @@
+"""Interface strings in Python code go through Django's translation functions (issue 15).
+
+An AST walk over assessments/ and hldassess/ (not the migrations, the API, management
+commands or tests) that fails with file:line where a plain string literal holding letters
+is handed directly to a place people read it: messages, ValidationError, form and model
+field labels and help texts, Meta verbose names, admin action and column descriptions,
+e-mail subjects.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("assessments", "hldassess")
+EXCLUDED_PARTS = {"migrations", "api", "tests"}
+LETTERS = re.compile(r"[A-Za-z]")
+
+MESSAGE_FUNCS = {"success", "info", "warning", "error", "debug", "add_message"}
+FIELD_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural"}
+MAIL_FUNCS = {"send_mail", "send_mass_mail", "EmailMessage", "EmailMultiAlternatives", "mail_admins"}
+
+
+def _is_plain_text(node: ast.AST | None) -> bool:
+    """A literal string (or f-string, or concatenation/%-format of one) with letters in it."""
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(LETTERS.search(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_is_plain_text(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _is_plain_text(node.left) or (isinstance(node.op, ast.Add) and _is_plain_text(node.right))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _is_plain_text(node.func.value)
+    return False
+
+
+def _name(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _dotted(func: ast.AST) -> str:
+    if isinstance(func, ast.Attribute):
+        return f"{_dotted(func.value)}.{func.attr}"
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _is_field_call(call: ast.Call) -> bool:
+    dotted = _dotted(call.func)
+    return (
+        dotted.startswith(("forms.", "models.", "serializers."))
+        and (_name(call.func).endswith("Field") or _name(call.func) in {"ForeignKey", "OneToOneField", "ManyToManyField"})
+    ) or _name(call.func).endswith("Field")
+
+
+def unmarked_strings(source: str, filename: str = "<snippet>") -> list[str]:
+    """Every place in `source` where a plain literal reaches people untranslated, as file:line: what."""
+    tree = ast.parse(source, filename=filename)
+    found: list[tuple[int, str]] = []
+
+    def flag(node: ast.AST, what: str) -> None:
+        found.append((node.lineno, what))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _name(node.func)
+            dotted = _dotted(node.func)
+            if name in MESSAGE_FUNCS and (dotted.startswith("messages.") or name == "add_message"):
+                # messages.error(request, text) / messages.add_message(request, level, text)
+                index = 2 if name == "add_message" else 1
+                text = node.args[index] if len(node.args) > index else _keyword(node, "message")
+                if _is_plain_text(text):
+                    flag(node, f"messages.{name} text")
+            if name == "ValidationError":
+                text = node.args[0] if node.args else _keyword(node, "message")
+                if _is_plain_text(text):
+                    flag(node, "ValidationError message")
+                elif isinstance(text, ast.Dict):
+                    for value in text.values:
+                        if _is_plain_text(value):
+                            flag(value, "ValidationError message")
+            if _is_field_call(node):
+                for keyword in FIELD_KEYWORDS:
+                    if _is_plain_text(_keyword(node, keyword)):
+                        flag(node, f"{name}({keyword}=)")
+                # the verbose name may be the first positional argument of a model field
+                if dotted.startswith("models.") and node.args and name not in {"ForeignKey", "OneToOneField", "ManyToManyField"}:
+                    if _is_plain_text(node.args[0]):
+                        flag(node, f"{name} verbose name")
+            if name in {"action", "display"} and dotted.startswith("admin."):
+                if _is_plain_text(_keyword(node, "description")):
+                    flag(node, f"@admin.{name}(description=)")
+            if name in MAIL_FUNCS:
+                subject = node.args[0] if node.args else _keyword(node, "subject")
+                if _is_plain_text(subject):
+                    flag(node, f"{name} subject")
+        elif isinstance(node, ast.ClassDef) and node.name == "Meta":
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and _is_plain_text(statement.value):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name) and target.id in {"verbose_name", "verbose_name_plural"}:
+                            flag(statement, f"Meta.{target.id}")
+        elif isinstance(node, ast.Assign):
+            # short_description set by hand on an admin column
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "short_description" and _is_plain_text(node.value):
+                    flag(node, "short_description")
+    return [f"{filename}:{line}: {what}" for line, what in sorted(found)]
+
+
+def _python_files() -> list[Path]:
+    files = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = set(path.relative_to(ROOT).parts)
+            if parts & EXCLUDED_PARTS or "commands" in parts and "management" in parts:
+                continue
+            files.append(path)
+    return files
+
+
+def test_every_interface_string_in_python_is_marked_for_translation():
+    problems = []
+    for path in _python_files():
+        problems += unmarked_strings(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not problems, "Strings not marked for translation:\n" + "\n".join(problems)
+
+
+def test_the_walk_covers_the_application_and_skips_what_stays_english():
+    names = {str(path.relative_to(ROOT)) for path in _python_files()}
+    assert "assessments/forms.py" in names and "hldassess/errors.py" in names
+    assert not any("/migrations/" in n or n.startswith("assessments/api/") or "/commands/" in n for n in names)
+
+
+SNIPPET = '''
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import models
+from django.utils.translation import gettext as _, gettext_lazy
+
+
+class Thing(models.Model):
+    name = models.CharField("Name", max_length=10, help_text="What it is called")
+    kept = models.CharField(gettext_lazy("Kept"), max_length=10, help_text=gettext_lazy("Marked"))
+
+    class Meta:
+        verbose_name = "thing"
+        verbose_name_plural = gettext_lazy("things")
+
+
+class ThingForm(forms.Form):
+    title = forms.CharField(label="Title")
+    marked = forms.CharField(label=gettext_lazy("Marked"))
+
+
+@admin.action(description="Close the things")
+def close(modeladmin, request, queryset):
+    messages.success(request, "Closed.")
+    messages.success(request, _("Closed."))
+    messages.error(request, f"{queryset.count()} things could not close")
+    raise ValidationError("That is wrong")
+
+
+@admin.display(description=gettext_lazy("Marked column"))
+def column(obj):
+    send_mail("Your things", "body", None, ["a@example.org"])
+    raise ValidationError({"name": "Too long", "kept": _("Fine")})
+'''
+
+
+def test_the_checker_flags_unmarked_strings_and_accepts_marked_ones():
+    problems = unmarked_strings(SNIPPET)
+    whats = [p.split(": ", 1)[1] for p in problems]
+    assert whats == [
+        "CharField(help_text=)",
+        "CharField verbose name",
+        "Meta.verbose_name",
+        "CharField(label=)",
+        "@admin.action(description=)",
+        "messages.success text",
+        "messages.error text",
+        "ValidationError message",
+        "send_mail subject",
+        "ValidationError message",
+    ], problems
+    assert all(p.startswith("<snippet>:") for p in problems)
+    assert unmarked_strings("messages.info(request, _('Saved.'))\nraise ValidationError(gettext_lazy('No'))") == []
