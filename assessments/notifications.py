@@ -20,16 +20,16 @@ from .models import Assessment, AssessmentEvent
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    AssessmentEvent.Action.SUBMIT: gettext_lazy("{assessment} submitted for approval"),
-    AssessmentEvent.Action.RETURN: gettext_lazy("{assessment} returned to draft with a comment"),
-    AssessmentEvent.Action.APPROVE: gettext_lazy("{assessment} approved"),
+    AssessmentEvent.Action.SUBMIT: gettext_lazy("%(assessment)s submitted for approval"),
+    AssessmentEvent.Action.RETURN: gettext_lazy("%(assessment)s returned to draft with a comment"),
+    AssessmentEvent.Action.APPROVE: gettext_lazy("%(assessment)s approved"),
 }
 SENTENCES = {
-    AssessmentEvent.Action.SUBMIT: gettext_lazy("{actor} submitted the assessment {assessment} for approval."),
+    AssessmentEvent.Action.SUBMIT: gettext_lazy("%(actor)s submitted the assessment %(assessment)s for approval."),
     AssessmentEvent.Action.RETURN: gettext_lazy(
-        "{actor} returned the assessment {assessment} to draft with this comment:"
+        "%(actor)s returned the assessment %(assessment)s to draft with this comment:"
     ),
-    AssessmentEvent.Action.APPROVE: gettext_lazy("{actor} approved the assessment {assessment}. It is now final."),
+    AssessmentEvent.Action.APPROVE: gettext_lazy("%(actor)s approved the assessment %(assessment)s. It is now final."),
 }
 
 
@@ -47,11 +47,11 @@ def transition_messages(assessment: Assessment, event: AssessmentEvent) -> list[
         assessment.government.memberships.exclude(user__email="").values_list("user__email", flat=True)
     ))
     name = one_line(str(assessment))
-    subject = _("HLD Assess: {subject}").format(subject=SUBJECTS[event.action].format(assessment=name))
-    body = SENTENCES[event.action].format(actor=event.actor_name, assessment=name)
+    subject = _("HLD Assess: %(subject)s") % {"subject": SUBJECTS[event.action] % {"assessment": name}}
+    body = SENTENCES[event.action] % {"actor": event.actor_name, "assessment": name}
     if event.comment:
         body += "\n\n" + event.comment
-    body += "\n\n" + _("Open the assessment: {url}").format(url=assessment_url(assessment))
+    body += "\n\n" + _("Open the assessment: %(url)s") % {"url": assessment_url(assessment)}
     return [EmailMessage(subject, body, None, [email]) for email in recipients]
 
 
