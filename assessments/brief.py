@@ -9,7 +9,8 @@ models, no queries.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .formatting import long_date
 from .reports import SHORT_TITLES, Flag, Report, Row, Sourced

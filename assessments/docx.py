@@ -10,11 +10,11 @@ that python-docx can write, and the PNG is the same picture as the PDF's).
 import io
 
 import cairosvg
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from django.utils.translation import gettext as _
 from docx.shared import Mm, Pt
 
 from .brief import brief_content

@@ -4,7 +4,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion, Response
 from .models.assessment import cycle_validator

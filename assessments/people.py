@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .formatting import long_date
-
 from .models import Assessment, Government, Invitation, Membership, MembershipChange, Response, is_secretariat_admin
 from .models.people import default_expiry, new_token, token_hash
 

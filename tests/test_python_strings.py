@@ -20,6 +20,8 @@ LETTERS = re.compile(r"[A-Za-z]")
 
 MESSAGE_FUNCS = {"success", "info", "warning", "error", "debug", "add_message"}
 FIELD_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural"}
+RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+CHOICES_BASES = {"TextChoices", "IntegerChoices", "Choices"}
 MAIL_FUNCS = {"send_mail", "send_mass_mail", "EmailMessage", "EmailMultiAlternatives", "mail_admins"}
 
 
@@ -65,7 +67,7 @@ def _is_field_call(call: ast.Call) -> bool:
     dotted = _dotted(call.func)
     return (
         dotted.startswith(("forms.", "models.", "serializers."))
-        and (_name(call.func).endswith("Field") or _name(call.func) in {"ForeignKey", "OneToOneField", "ManyToManyField"})
+        and (_name(call.func).endswith("Field") or _name(call.func) in RELATIONS)
     ) or _name(call.func).endswith("Field")
 
 
@@ -100,16 +102,22 @@ def unmarked_strings(source: str, filename: str = "<snippet>") -> list[str]:
                     if _is_plain_text(_keyword(node, keyword)):
                         flag(node, f"{name}({keyword}=)")
                 # the verbose name may be the first positional argument of a model field
-                if dotted.startswith("models.") and node.args and name not in {"ForeignKey", "OneToOneField", "ManyToManyField"}:
-                    if _is_plain_text(node.args[0]):
-                        flag(node, f"{name} verbose name")
-            if name in {"action", "display"} and dotted.startswith("admin."):
-                if _is_plain_text(_keyword(node, "description")):
-                    flag(node, f"@admin.{name}(description=)")
+                if dotted.startswith("models.") and name not in RELATIONS and node.args and _is_plain_text(node.args[0]):
+                    flag(node, f"{name} verbose name")
+            if name in {"action", "display"} and dotted.startswith("admin.") and _is_plain_text(
+                _keyword(node, "description")
+            ):
+                flag(node, f"@admin.{name}(description=)")
             if name in MAIL_FUNCS:
                 subject = node.args[0] if node.args else _keyword(node, "subject")
                 if _is_plain_text(subject):
                     flag(node, f"{name} subject")
+        elif isinstance(node, ast.ClassDef) and {_name(base) for base in node.bases} & CHOICES_BASES:
+            # DRAFT = "draft", _("Draft"): the label is the last element of the member's tuple
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Tuple)
+                        and statement.value.elts and _is_plain_text(statement.value.elts[-1])):
+                    flag(statement, "choices label")
         elif isinstance(node, ast.ClassDef) and node.name == "Meta":
             for statement in node.body:
                 if isinstance(statement, ast.Assign) and _is_plain_text(statement.value):
@@ -158,6 +166,10 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 
 class Thing(models.Model):
+    class Colour(models.TextChoices):
+        RED = "red", "Red"
+        BLUE = "blue", gettext_lazy("Blue")
+
     name = models.CharField("Name", max_length=10, help_text="What it is called")
     kept = models.CharField(gettext_lazy("Kept"), max_length=10, help_text=gettext_lazy("Marked"))
 
@@ -188,18 +200,23 @@ def column(obj):
 
 def test_the_checker_flags_unmarked_strings_and_accepts_marked_ones():
     problems = unmarked_strings(SNIPPET)
-    whats = [p.split(": ", 1)[1] for p in problems]
-    assert whats == [
-        "CharField(help_text=)",
-        "CharField verbose name",
-        "Meta.verbose_name",
-        "CharField(label=)",
-        "@admin.action(description=)",
-        "messages.success text",
-        "messages.error text",
-        "ValidationError message",
-        "send_mail subject",
-        "ValidationError message",
-    ], problems
+    lines = SNIPPET.splitlines()
+    found = sorted((lines[int(p.split(":")[1]) - 1].strip(), p.split(": ", 1)[1]) for p in problems)
+    expected = [  # the start of each flagged line, and what is flagged there
+        ('RED = "red", "Red"', "choices label"),
+        ('name = models.CharField("Name"', "CharField verbose name"),
+        ('name = models.CharField("Name"', "CharField(help_text=)"),
+        ('verbose_name = "thing"', "Meta.verbose_name"),
+        ('title = forms.CharField(label="Title")', "CharField(label=)"),
+        ('@admin.action(description="Close', "@admin.action(description=)"),
+        ('messages.success(request, "Closed.")', "messages.success text"),
+        ('messages.error(request, f"', "messages.error text"),
+        ('raise ValidationError("That is wrong")', "ValidationError message"),
+        ('send_mail("Your things"', "send_mail subject"),
+        ('raise ValidationError({"name": "Too long"', "ValidationError message"),
+    ]
+    assert len(found) == len(expected), problems
+    for start, what in expected:
+        assert (start, what) in {(start, w) for line, w in found if line.startswith(start)}, (start, what, problems)
     assert all(p.startswith("<snippet>:") for p in problems)
     assert unmarked_strings("messages.info(request, _('Saved.'))\nraise ValidationError(gettext_lazy('No'))") == []

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .framework import Criterion, FrameworkVersion
@@ -44,7 +45,7 @@ class Government(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     iso3 = models.CharField(
-        "ISO 3166 alpha-3 code",
+        _("ISO 3166 alpha-3 code"),
         max_length=3,
         unique=True,
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Use three capital letters, e.g. KEN."))],

@@ -8,8 +8,9 @@ copied into them), so the deletion itself stays on record.
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .assessment import Assessment, Government
 

@@ -8,7 +8,8 @@ the guard, which is how the published HLD 2013 framework gets into a database.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import perspective as perspectives
 from .reference import GcmObjective, KeyElement, PolicySector, SdgDomain

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .assessment import Government, Membership
 

@@ -9,7 +9,8 @@ with ``raw=True`` and bypass ``save()``.
 """
 
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def reference_locked_error(row, version):

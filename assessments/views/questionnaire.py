@@ -69,7 +69,7 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     may_write = membership is not None and membership.can_edit
     if request.method == "POST" and not editable:
         if not may_write:
-            raise PermissionDenied("You cannot change this assessment.")
+            raise PermissionDenied(_("You cannot change this assessment."))
         return _refused(request, assessment, round_table, request.POST)
 
     restored = None
