@@ -83,12 +83,12 @@ def radar_chart(report: Report) -> Chart:
     return Chart(
         title=_("Score per round table"),
         description=(
-            _("Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge, "
-              "with rings at 25, 50 and 75 %. The second shape is the previous approved assessment.")
+            _("Radar chart: each axis is a round table, from %(low)s at the centre to %(high)s (the high road) at the "
+              "edge, with rings at 25, 50 and %(ring)s. The second shape is the previous approved assessment.")
             if report.progress else
-            _("Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the edge, "
-              "with rings at 25, 50 and 75 %.")
-        ),
+            _("Radar chart: each axis is a round table, from %(low)s at the centre to %(high)s (the high road) at the "
+              "edge, with rings at 25, 50 and %(ring)s.")
+        ) % {"low": percent(0), "high": percent(100), "ring": percent(75)},
         svg=chart.render(is_unicode=True),
         headers=headers,
         rows=rows,
@@ -104,8 +104,8 @@ def theme_bar_chart(section: RoundTableSection) -> Chart:
     chart.add(section.code, [t.score.percent for t in reversed(themes)])
     return Chart(
         title=_("%(code)s: score per theme") % {"code": section.code},
-        description=_("Bar chart of the score of each theme of round table %(number)s, from 0 %% to 100 %%.")
-        % {"number": section.number},
+        description=_("Bar chart of the score of each theme of round table %(number)s, from %(low)s to %(high)s.")
+        % {"number": section.number, "low": percent(0), "high": percent(100)},
         svg=chart.render(is_unicode=True),
         headers=[_("Theme"), _("Score"), _("Band")],
         rows=[[f"{t.code} {t.title}", pct(t.score.percent), t.score.band or _("Not scored")] for t in themes],

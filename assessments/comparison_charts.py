@@ -66,7 +66,8 @@ def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
             f"{_number(d.q1, comparison.is_level)} – {_number(d.q3, comparison.is_level)}", "",
         ])
     parts.append("</svg>")
-    scale = _("levels 0 to 4") if comparison.is_level else _("0 % to 100 %")
+    scale = _("levels 0 to 4") if comparison.is_level else _("%(low)s to %(high)s") % {"low": percent(0),
+                                                                                        "high": percent(100)}
     return Chart(
         title=_("%(dimension)s: %(group)s") % {"dimension": comparison.dimension_label, "group": group.label},
         description=_(

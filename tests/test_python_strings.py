@@ -220,3 +220,34 @@ def test_the_checker_flags_unmarked_strings_and_accepts_marked_ones():
         assert (start, what) in {(start, w) for line, w in found if line.startswith(start)}, (start, what, problems)
     assert all(p.startswith("<snippet>:") for p in problems)
     assert unmarked_strings("messages.info(request, _('Saved.'))\nraise ValidationError(gettext_lazy('No'))") == []
+
+
+def shadowed_gettext(source: str, filename: str = "<snippet>") -> list[str]:
+    """Functions that bind ``_`` themselves (``x, _ = ...``) and also call ``_()``: the call would fail.
+
+    A comprehension's ``for a, _ in ...`` has its own scope and does not count.
+    """
+    found = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = [n for statement in node.body for n in ast.walk(statement)]
+        in_comprehensions = {id(n) for c in body if isinstance(c, ast.comprehension) for n in ast.walk(c.target)}
+        binds = any(a.arg == "_" for a in node.args.args + node.args.kwonlyargs) or any(
+            isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) and id(n) not in in_comprehensions
+            for n in body
+        )
+        calls = [n for n in body if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"]
+        if binds and calls:
+            found.append(f"{filename}:{calls[0].lineno}: _() called in {node.name}, which binds _ itself")
+    return found
+
+
+def test_no_function_calls_gettext_after_binding_underscore_itself():
+    problems = []
+    for path in _python_files():
+        problems += shadowed_gettext(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not problems, "\n".join(problems)
+    assert shadowed_gettext("def f():\n    a, _ = g()\n    return _('x')\n")
+    assert not shadowed_gettext("def f():\n    a, _b = g()\n    return _('x')\n")
+    assert not shadowed_gettext("def f():\n    xs = [a for a, _ in g()]\n    return _('x')\n")

@@ -50,7 +50,7 @@ def assessment_start_view(request: HttpRequest, government_pk: int) -> HttpRespo
 
 
 def _workflow_action(request, pk, write, done: str, failed: str, **kwargs) -> HttpResponse:
-    assessment, _ = get_assessment(request, pk)
+    assessment, _membership = get_assessment(request, pk)
     try:
         write(assessment=assessment, user=request.user, **kwargs)
     except NotAllowed as error:
