@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..charts import report_charts
 from ..csv_safety import safe_cell
@@ -33,7 +34,7 @@ def document_kinds() -> list[dict]:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment(request, pk)
-    cache_key = page_cache_key(assessment, "report")
+    cache_key = page_cache_key(assessment, "report", get_language())  # the page holds translated text
     html = cache.get(cache_key)
     if html is None:
         data = build_report(assessment)
