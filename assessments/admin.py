@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -99,7 +100,7 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(criteria_total=Count("criteria", distinct=True))
 
-    @admin.display(description="criteria", ordering="criteria_total")
+    @admin.display(description=_("criteria"), ordering="criteria_total")
     def criteria_count(self, obj):
         return obj.criteria_total
 
@@ -126,19 +127,26 @@ class FrameworkVersionAdmin(LockedWhenPublishedMixin, admin.ModelAdmin):
             except FrameworkError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, done.format(result=result), messages.SUCCESS)
+                self.message_user(request, done(result), messages.SUCCESS)
 
-    @admin.action(description="Copy to a new draft version", permissions=["add"])
+    @admin.action(description=_("Copy to a new draft version"), permissions=["add"])
     def copy_to_new_draft(self, request, queryset):
-        self._run(request, queryset, framework_copy, "Created the draft “{result.name}” ({result.code}).")
+        self._run(
+            request, queryset, framework_copy,
+            lambda result: gettext("Created the draft “%(name)s” (%(code)s).") % {"name": result.name, "code": result.code},
+        )
 
-    @admin.action(description="Publish (after checking completeness)", permissions=["publish"])
+    @admin.action(description=_("Publish (after checking completeness)"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(request, queryset, framework_publish, "Published “{result.name}”.")
+        self._run(
+            request, queryset, framework_publish, lambda result: gettext("Published “%(name)s”.") % {"name": result.name}
+        )
 
-    @admin.action(description="Retire (no new assessments)", permissions=["publish"])
+    @admin.action(description=_("Retire (no new assessments)"), permissions=["publish"])
     def retire(self, request, queryset):
-        self._run(request, queryset, framework_retire, "Retired “{result.name}”.")
+        self._run(
+            request, queryset, framework_retire, lambda result: gettext("Retired “%(name)s”.") % {"name": result.name}
+        )
 
     def has_publish_permission(self, request):
         return request.user.has_perm("assessments.publish_frameworkversion")
@@ -222,7 +230,7 @@ class RoundTableAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("version").annotate(themes_total=Count("themes"))
 
-    @admin.display(description="themes", ordering="themes_total")
+    @admin.display(description=_("themes"), ordering="themes_total")
     def theme_count(self, obj):
         return obj.themes_total
 
@@ -242,7 +250,7 @@ class ThemeAdmin(LockedWhenPublishedMixin, TranslationAdmin):
             super().get_queryset(request).select_related("round_table__version").annotate(criteria_total=Count("criteria"))
         )
 
-    @admin.display(description="criteria", ordering="criteria_total")
+    @admin.display(description=_("criteria"), ordering="criteria_total")
     def criteria_count(self, obj):
         return obj.criteria_total
 
@@ -295,7 +303,7 @@ class CoherenceLinkInline(LockedInlineMixin, TranslationTabularInline):
     fk_name = "from_criterion"
     extra = 0
     raw_id_fields = ["to_criterion"]
-    verbose_name = "coherence link to another criterion"
+    verbose_name = _("coherence link to another criterion")
 
 
 @admin.register(Criterion)
@@ -310,16 +318,16 @@ class CriterionAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     inlines = [LevelDescriptorInline, RecommendedActionInline, SupportAvailableInline, CoherenceLinkInline]
     fieldsets = [
         (None, {"fields": ["version", "theme", "code", "statement", "guidance", "perspective", "weight"]}),
-        ("Source", {"fields": ["source_file", "excerpt", "copied_from"]}),
-        ("Tags", {"fields": ["key_elements", "sectors"]}),
-        ("Cross-walks", {"classes": ["collapse"], "fields": ["sdg_domains", "gcm_objectives"]}),
+        (_("Source"), {"fields": ["source_file", "excerpt", "copied_from"]}),
+        (_("Tags"), {"fields": ["key_elements", "sectors"]}),
+        (_("Cross-walks"), {"classes": ["collapse"], "fields": ["sdg_domains", "gcm_objectives"]}),
     ]
 
-    @admin.display(description="statement")
+    @admin.display(description=_("statement"))
     def short_statement(self, obj):
         return obj.statement if len(obj.statement) <= 90 else obj.statement[:87] + "…"
 
-    @admin.display(description="round table", ordering="theme__round_table__number")
+    @admin.display(description=_("round table"), ordering="theme__round_table__number")
     def round_table(self, obj):
         return obj.theme.round_table.code
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .models import Assessment, Government, Invitation, Membership, MembershipChange
 from .forms_people import GovernmentForm
@@ -73,27 +74,33 @@ class MembershipAdmin(admin.ModelAdmin):
             except PeopleError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"{membership.user} ({membership.government}): {done}.", messages.SUCCESS)
+                self.message_user(request, done(membership), messages.SUCCESS)
 
     def _role(self, request, queryset, role):
-        self._each(request, queryset, lambda m: membership_change_role(by=request.user, membership=m, role=role),
-                   f"now {Membership.Role(role).label.lower()}")
+        self._each(
+            request, queryset, lambda m: membership_change_role(by=request.user, membership=m, role=role),
+            lambda m: gettext("%(user)s (%(government)s): now %(role)s.")
+            % {"user": m.user, "government": m.government, "role": str(Membership.Role(role).label).lower()},
+        )
 
-    @admin.action(description="Make focal point", permissions=["view"])
+    @admin.action(description=_("Make focal point"), permissions=["view"])
     def make_focal_point(self, request, queryset):
         self._role(request, queryset, Membership.Role.FOCAL_POINT)
 
-    @admin.action(description="Make contributor", permissions=["view"])
+    @admin.action(description=_("Make contributor"), permissions=["view"])
     def make_contributor(self, request, queryset):
         self._role(request, queryset, Membership.Role.CONTRIBUTOR)
 
-    @admin.action(description="Make viewer", permissions=["view"])
+    @admin.action(description=_("Make viewer"), permissions=["view"])
     def make_viewer(self, request, queryset):
         self._role(request, queryset, Membership.Role.VIEWER)
 
-    @admin.action(description="Remove from the government", permissions=["view"])
+    @admin.action(description=_("Remove from the government"), permissions=["view"])
     def remove(self, request, queryset):
-        self._each(request, queryset, lambda m: membership_remove(by=request.user, membership=m), "removed")
+        self._each(
+            request, queryset, lambda m: membership_remove(by=request.user, membership=m),
+            lambda m: gettext("%(user)s (%(government)s): removed.") % {"user": m.user, "government": m.government},
+        )
 
 
 @admin.register(Invitation)
@@ -105,7 +112,7 @@ class InvitationAdmin(admin.ModelAdmin):
                        "accepted_at", "accepted_by"]
     actions = ["resend", "withdraw"]
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, obj):
         return obj.state_label
 
@@ -122,17 +129,22 @@ class InvitationAdmin(admin.ModelAdmin):
             except PeopleError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"{done} {invitation.email}.", messages.SUCCESS)
+                self.message_user(request, done(invitation), messages.SUCCESS)
 
-    @admin.action(description="Resend the invitation (a new link, valid for 7 days)", permissions=["change"])
+    @admin.action(description=_("Resend the invitation (a new link, valid for 7 days)"), permissions=["change"])
     def resend(self, request, queryset):
         base_url = request.build_absolute_uri("/")
-        self._each(request, queryset, lambda i: invitation_resend(by=request.user, invitation=i, base_url=base_url),
-                   "Sent the invitation again to")
+        self._each(
+            request, queryset, lambda i: invitation_resend(by=request.user, invitation=i, base_url=base_url),
+            lambda i: gettext("Sent the invitation again to %(email)s.") % {"email": i.email},
+        )
 
-    @admin.action(description="Withdraw the invitation", permissions=["change"])
+    @admin.action(description=_("Withdraw the invitation"), permissions=["change"])
     def withdraw(self, request, queryset):
-        self._each(request, queryset, lambda i: invitation_withdraw(by=request.user, invitation=i), "Withdrew the invitation of")
+        self._each(
+            request, queryset, lambda i: invitation_withdraw(by=request.user, invitation=i),
+            lambda i: gettext("Withdrew the invitation of %(email)s.") % {"email": i.email},
+        )
 
 
 @admin.register(MembershipChange)
@@ -179,7 +191,7 @@ class PeopleUserAdmin(UserAdmin):
     actions = ["deactivate_users", "delete_selected"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
 
-    @admin.action(description="Deactivate the selected users (they can no longer sign in)", permissions=["change"])
+    @admin.action(description=_("Deactivate the selected users (they can no longer sign in)"), permissions=["change"])
     def deactivate_users(self, request, queryset):
         for user in queryset:
             try:
@@ -187,7 +199,7 @@ class PeopleUserAdmin(UserAdmin):
             except PeopleError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"Deactivated {user.username}.", messages.SUCCESS)
+                self.message_user(request, gettext("Deactivated %(username)s.") % {"username": user.username}, messages.SUCCESS)
 
     def delete_view(self, request, object_id, extra_context=None):
         user = self.get_object(request, object_id)
@@ -204,7 +216,7 @@ class PeopleUserAdmin(UserAdmin):
 
 
 def _refusal(user) -> str:
-    return (
-        f"{user.username} has written in HLD Assess (answers, assessments, invitations or admin changes) "
-        "and is not deleted, so that their name stays on it: use “Deactivate the selected users” instead."
-    )
+    return gettext(
+        "%(username)s has written in HLD Assess (answers, assessments, invitations or admin changes) and is not "
+        "deleted, so that their name stays on it: use “Deactivate the selected users” instead."
+    ) % {"username": user.username}

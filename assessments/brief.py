@@ -9,13 +9,18 @@ models, no queries.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .formatting import long_date
 from .reports import SHORT_TITLES, Flag, Report, Row, Sourced
 
 STRENGTHS = 5  # the main strengths: the five best-scored criteria of the highest weight
 COHERENCE_FLAGS = 3  # the most divergent linked pairs named in the brief; the full report lists them all
 # Who signs the brief before it circulates; each gets name, position, signature and date lines left blank.
-SIGN_OFF_ROLES = ("Prepared by (focal point)", "Reviewed by", "Approved by (minister or delegate)")
-SIGN_OFF_FIELDS = ("Name", "Position", "Signature", "Date")
+SIGN_OFF_ROLES = (gettext_lazy("Prepared by (focal point)"), gettext_lazy("Reviewed by"),
+                  gettext_lazy("Approved by (minister or delegate)"))
+SIGN_OFF_FIELDS = (gettext_lazy("Name"), gettext_lazy("Position"), gettext_lazy("Signature"), gettext_lazy("Date"))
 
 
 @dataclass(frozen=True)
@@ -29,11 +34,15 @@ class BriefGap:
     @property
     def plan_lines(self) -> list[str]:
         """One line per planned action: what, by when, to which level, how far; "" when the report has no plan."""
-        return [
-            f"{a.text} — target level {a.target_level} by {a.target_date:%d %B %Y}, {a.status_label.lower()}"
-            + (f", lead: {a.lead_institution}" if a.lead_institution else "")
-            for a in self.planned
-        ]
+        return [self._plan_line(a) for a in self.planned]
+
+    @staticmethod
+    def _plan_line(a) -> str:
+        values = {"text": a.text, "level": a.target_level, "date": long_date(a.target_date),
+                  "status": a.status_label.lower(), "lead": a.lead_institution}
+        if a.lead_institution:
+            return _("%(text)s — target level %(level)s by %(date)s, %(status)s, lead: %(lead)s") % values
+        return _("%(text)s — target level %(level)s by %(date)s, %(status)s") % values
 
     @property
     def action_source(self) -> str:
@@ -54,22 +63,23 @@ class Brief:
 
     @property
     def sign_off(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [(role, SIGN_OFF_FIELDS) for role in SIGN_OFF_ROLES]
+        fields = tuple(str(name) for name in SIGN_OFF_FIELDS)
+        return [(str(role), fields) for role in SIGN_OFF_ROLES]
 
 
 def coherence_findings(report: Report) -> list[str]:
     flags, no_lead, unsupported = (len(report.coherence_flags), len(report.without_lead_institution),
                                    len(report.unsupported))
     return [
-        "No pair of linked policies is two or more levels apart." if not flags else
-        "1 pair of linked policies is two or more levels apart." if flags == 1 else
-        f"{flags} pairs of linked policies are two or more levels apart.",
-        "Every scored criterion names a lead institution." if not no_lead else
-        "1 scored criterion names no lead institution." if no_lead == 1 else
-        f"{no_lead} scored criteria name no lead institution.",
-        "Every claim of level 3 or 4 cites evidence." if not unsupported else
-        "1 claim of level 3 or 4 cites no evidence." if unsupported == 1 else
-        f"{unsupported} claims of level 3 or 4 cite no evidence.",
+        _("No pair of linked policies is two or more levels apart.") if not flags else
+        ngettext("%(count)d pair of linked policies is two or more levels apart.",
+                 "%(count)d pairs of linked policies are two or more levels apart.", flags) % {"count": flags},
+        _("Every scored criterion names a lead institution.") if not no_lead else
+        ngettext("%(count)d scored criterion names no lead institution.",
+                 "%(count)d scored criteria name no lead institution.", no_lead) % {"count": no_lead},
+        _("Every claim of level 3 or 4 cites evidence.") if not unsupported else
+        ngettext("%(count)d claim of level 3 or 4 cites no evidence.",
+                 "%(count)d claims of level 3 or 4 cite no evidence.", unsupported) % {"count": unsupported},
     ]
 
 

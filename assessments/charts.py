@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from html import escape
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from .formatting import percent
 from .reports import Report, RoundTableSection
 
 FONT = "Noto Sans, DejaVu Sans, sans-serif"
@@ -53,7 +55,7 @@ class Chart:
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    return "—" if value is None else percent(value)
 
 
 def _config(**kwargs) -> dict:
@@ -68,21 +70,25 @@ def radar_chart(report: Report) -> Chart:
                                   show_legend=bool(report.progress), legend_at_bottom=True))
     chart.x_labels = [f"{section.code} {pct(section.score.percent)}" for section in report.round_tables]
     chart.add(report.cycle, [section.score.percent for section in report.round_tables])
-    headers = ["Round table", f"Score {report.cycle}"]
+    headers = [_("Round table"), _("Score %(cycle)s") % {"cycle": report.cycle}]
     previous = {}
     if report.progress:
         previous = {code: before for code, before, *_ in report.progress.round_tables}
         chart.add(report.progress.previous_label, [previous.get(section.code) for section in report.round_tables])
-        headers.append(f"Score {report.progress.previous_label}")
+        headers.append(_("Score %(cycle)s") % {"cycle": report.progress.previous_label})
     rows = [
         [f"{s.code} {s.title}", pct(s.score.percent)] + ([pct(previous.get(s.code))] if report.progress else [])
         for s in report.round_tables
     ]
     return Chart(
-        title="Score per round table",
-        description="Radar chart: each axis is a round table, from 0 % at the centre to 100 % (the high road) at the "
-        "edge, with rings at 25, 50 and 75 %."
-        + (" The second shape is the previous approved assessment." if report.progress else ""),
+        title=_("Score per round table"),
+        description=(
+            _("Radar chart: each axis is a round table, from %(low)s at the centre to %(high)s (the high road) at the "
+              "edge, with rings at 25, 50 and %(ring)s. The second shape is the previous approved assessment.")
+            if report.progress else
+            _("Radar chart: each axis is a round table, from %(low)s at the centre to %(high)s (the high road) at the "
+              "edge, with rings at 25, 50 and %(ring)s.")
+        ) % {"low": percent(0), "high": percent(100), "ring": percent(75)},
         svg=chart.render(is_unicode=True),
         headers=headers,
         rows=rows,
@@ -92,16 +98,17 @@ def radar_chart(report: Report) -> Chart:
 def theme_bar_chart(section: RoundTableSection) -> Chart:
     themes = section.themes
     chart = pygal.HorizontalBar(**_config(width=560, height=80 + 44 * len(themes), range=(0, 100), print_values=True,
-                                          formatter=lambda v: f"{v:.0f} %", y_labels=[0, 25, 50, 75, 100]))
+                                          formatter=percent, y_labels=[0, 25, 50, 75, 100]))
     # Codes only: the titles are in the data table right below the chart.
     chart.x_labels = [t.code for t in reversed(themes)]
     chart.add(section.code, [t.score.percent for t in reversed(themes)])
     return Chart(
-        title=f"{section.code}: score per theme",
-        description=f"Bar chart of the score of each theme of round table {section.number}, from 0 % to 100 %.",
+        title=_("%(code)s: score per theme") % {"code": section.code},
+        description=_("Bar chart of the score of each theme of round table %(number)s, from %(low)s to %(high)s.")
+        % {"number": section.number, "low": percent(0), "high": percent(100)},
         svg=chart.render(is_unicode=True),
-        headers=["Theme", "Score", "Band"],
-        rows=[[f"{t.code} {t.title}", pct(t.score.percent), t.score.band or "Not scored"] for t in themes],
+        headers=[_("Theme"), _("Score"), _("Band")],
+        rows=[[f"{t.code} {t.title}", pct(t.score.percent), t.score.band or _("Not scored")] for t in themes],
     )
 
 
@@ -160,11 +167,11 @@ def heatmap_chart(report: Report) -> Chart:
         y += cell_h
     parts.append("</svg>")
     return Chart(
-        title="Policy sectors × round tables",
-        description="Heat map of the score of each policy sector in each round table: red is low, green is high, grey "
-        "means no scored criterion; the value is printed in every cell.",
+        title=_("Policy sectors × round tables"),
+        description=_("Heat map of the score of each policy sector in each round table: red is low, green is high, "
+                      "grey means no scored criterion; the value is printed in every cell."),
         svg="".join(parts),
-        headers=["Policy sector", *columns],
+        headers=[_("Policy sector"), *columns],
         rows=[[sector, *(pct(v) for v in values)] for sector, values in report.sector_heatmap],
     )
 

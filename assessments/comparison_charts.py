@@ -9,6 +9,7 @@ from html import escape
 from django.utils.translation import gettext as _
 
 from .charts import FONT, Chart
+from .formatting import number, percent
 from .secretariat import Comparison
 
 LABEL_WIDTH, PLOT_WIDTH, ROW_HEIGHT, TOP = 330, 420, 30, 40
@@ -20,7 +21,7 @@ def _short(text: str, limit: int = 44) -> str:
 
 
 def _number(value: float, is_level: bool) -> str:
-    return f"{value:.1f}" if is_level else f"{value:.0f} %"
+    return number(value, 1) if is_level else percent(value)
 
 
 def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
@@ -39,7 +40,7 @@ def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
     ticks = range(5) if comparison.is_level else range(0, 101, 25)
     for tick in ticks:
         parts.append(f'<line x1="{x(tick)}" y1="{TOP - 8}" x2="{x(tick)}" y2="{height - 10}" stroke="#dee2e6"/>')
-        label = str(tick) if comparison.is_level else f"{tick} %"
+        label = str(tick) if comparison.is_level else percent(tick)
         parts.append(f'<text x="{x(tick)}" y="{TOP - 14}" text-anchor="middle" fill="#212529">{label}</text>')
     rows = []
     for i, item in enumerate(comparison.items):
@@ -65,7 +66,8 @@ def comparison_chart(comparison: Comparison, group_key: str) -> Chart:
             f"{_number(d.q1, comparison.is_level)} – {_number(d.q3, comparison.is_level)}", "",
         ])
     parts.append("</svg>")
-    scale = _("levels 0 to 4") if comparison.is_level else _("0 % to 100 %")
+    scale = _("levels 0 to 4") if comparison.is_level else _("%(low)s to %(high)s") % {"low": percent(0),
+                                                                                        "high": percent(100)}
     return Chart(
         title=_("%(dimension)s: %(group)s") % {"dimension": comparison.dimension_label, "group": group.label},
         description=_(

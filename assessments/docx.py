@@ -11,6 +11,7 @@ import io
 
 import cairosvg
 from django.utils import translation
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -19,6 +20,7 @@ from docx.shared import Mm, Pt
 
 from .brief import brief_content
 from .charts import pct, radar_chart
+from .formatting import long_date, long_datetime
 from .reports import Report
 from .templatetags.report_tags import text_dir
 
@@ -36,77 +38,89 @@ def render_docx(report: Report) -> bytes:
     _set_up(document, report)
 
     document.add_heading(report.government, level=0)
-    _paragraph(document, "Brief of the gap report: migration policies against the high road scenarios of the 2013 "
-                         "UN High-level Dialogue on International Migration and Development")
+    _paragraph(document, _("Brief of the gap report: migration policies against the high road scenarios of the 2013 "
+                           "UN High-level Dialogue on International Migration and Development"))
+    overall = pct(report.overall.percent)
     _table(document, None, [
-        ["Cycle", report.cycle],
-        ["Framework", report.framework],
-        ["Status", report.status],
-        ["Generated", report.generated_at.strftime("%d %B %Y").lstrip("0")],
-        ["Overall score", pct(report.overall.percent) + (f" — {report.overall.band}" if report.overall.band else "")],
+        [_("Cycle"), report.cycle],
+        [_("Framework"), report.framework],
+        [_("Status"), report.status],
+        [_("Generated"), long_date(report.generated_at)],
+        [_("Overall score"),
+         _("%(score)s — %(band)s") % {"score": overall, "band": report.overall.band} if report.overall.band else overall],
     ])
     if not report.is_approved:
-        _paragraph(document, "DRAFT — not approved", bold=True)
+        _paragraph(document, _("DRAFT — not approved"), bold=True)
 
-    document.add_heading("1. Overall score", level=1)
-    band = f"{report.overall.band} the high road scenarios" if report.overall.band else "nothing scored yet"
-    _paragraph(document, f"Overall score: {pct(report.overall.percent)} — {band}. Each round table counts equally; "
-                         "only answered, applicable criteria are scored.")
+    document.add_heading(_("1. Overall score"), level=1)
+    if report.overall.band:
+        summary = _("Overall score: %(score)s — %(band)s the high road scenarios. Each round table counts equally; "
+                    "only answered, applicable criteria are scored.") % {"score": overall, "band": report.overall.band}
+    else:
+        summary = _("Overall score: %(score)s — nothing scored yet. Each round table counts equally; only answered, "
+                    "applicable criteria are scored.") % {"score": overall}
+    _paragraph(document, summary)
     radar = radar_chart(report)
     document.add_picture(io.BytesIO(cairosvg.svg2png(bytestring=radar.svg.encode(), scale=2)), width=CHART_WIDTH)
-    _paragraph(document, f"{radar.title}. {radar.description}")
+    _paragraph(document, _("%(title)s. %(description)s") % {"title": radar.title, "description": radar.description})
     _table(document, radar.headers, radar.rows)
 
-    document.add_heading("2. The ten priority gaps", level=1)
+    document.add_heading(_("2. The ten priority gaps"), level=1)
     if not brief.gaps:
-        _paragraph(document, "No scored criterion has a gap.")
+        _paragraph(document, _("No scored criterion has a gap."))
     for gap in brief.gaps:
         row = gap.row
-        document.add_heading(f"{gap.rank}. {row.code}, priority {row.priority}", level=2)
+        document.add_heading(_("%(rank)s. %(code)s, priority %(priority)s")
+                             % {"rank": gap.rank, "code": row.code, "priority": row.priority}, level=2)
         _paragraph(document, row.statement, bold=True)
-        facts = _paragraph(document, f"Level {row.score} · gap {row.gap} · weight {row.weight} · "
-                                     f"priority {row.priority} · lead institution: ")
-        _run(facts, row.lead_institution or "none named")
+        facts = _paragraph(document, _("Level %(score)s · gap %(gap)s · weight %(weight)s · priority %(priority)s · "
+                                       "lead institution: ")
+                           % {"score": row.score, "gap": row.gap, "weight": row.weight, "priority": row.priority})
+        _run(facts, row.lead_institution or _("none named"))
         if gap.action:
-            _paragraph(document, f"{gap.action.text} ({gap.action_source})", label="Recommended action: ")
+            _paragraph(document, f"{gap.action.text} ({gap.action_source})", label=_("Recommended action: "))
         if gap.support:
-            _paragraph(document, f"{gap.support.text} ({gap.support_source})", label="Support available: ")
+            _paragraph(document, f"{gap.support.text} ({gap.support_source})", label=_("Support available: "))
         if brief.has_plan:
-            for line in gap.plan_lines or ["no action is planned yet."]:
-                _paragraph(document, line, label="Planned: ")
+            for line in gap.plan_lines or [_("no action is planned yet.")]:
+                _paragraph(document, line, label=_("Planned: "))
 
-    document.add_heading("3. Main strengths", level=1)
+    document.add_heading(_("3. Main strengths"), level=1)
     if not brief.strengths:
-        _paragraph(document, "No criterion is scored at level 3 or 4 yet.")
+        _paragraph(document, _("No criterion is scored at level 3 or 4 yet."))
     for row in brief.strengths:
-        _paragraph(document, f"{row.code} {row.statement} — level {row.score}", style="List Bullet")
+        _paragraph(document, _("%(code)s %(statement)s — level %(score)s")
+                   % {"code": row.code, "statement": row.statement, "score": row.score}, style="List Bullet")
 
-    document.add_heading("4. Completeness and evidence", level=1)
+    document.add_heading(_("4. Completeness and evidence"), level=1)
     c = report.completeness
-    _table(document, ["Answers", "Criteria"], [
-        ["Scored (level 0–4)", str(c.scored)],
-        ["Not applicable", str(c.not_applicable)],
-        ["Don't know (data gaps)", str(c.dont_know)],
-        ["Unanswered", str(c.unanswered)],
-        ["Total", str(c.total)],
-        ["Scored answers citing evidence", f"{c.scored_with_evidence} ({pct(c.evidence_coverage)})"],
+    _table(document, [_("Answers"), _("Criteria")], [
+        [_("Scored (level 0–4)"), str(c.scored)],
+        [_("Not applicable"), str(c.not_applicable)],
+        [_("Don't know (data gaps)"), str(c.dont_know)],
+        [_("Unanswered"), str(c.unanswered)],
+        [_("Total"), str(c.total)],
+        [_("Scored answers citing evidence"), f"{c.scored_with_evidence} ({pct(c.evidence_coverage)})"],
     ])
 
-    document.add_heading("5. Policy coherence", level=1)
+    document.add_heading(_("5. Policy coherence"), level=1)
     for line in brief.coherence:
         _paragraph(document, line, style="List Bullet")
     for flag in brief.flags:
-        _paragraph(document, f"{flag.a.code} (level {flag.a.score}) and {flag.b.code} (level {flag.b.score}): "
-                             f"{flag.reason}", style="List Bullet")
+        _paragraph(document, _("%(a)s (level %(a_score)s) and %(b)s (level %(b_score)s): %(reason)s")
+                   % {"a": flag.a.code, "a_score": flag.a.score, "b": flag.b.code, "b_score": flag.b.score,
+                      "reason": flag.reason}, style="List Bullet")
 
-    document.add_heading("6. Sign-off", level=1)
-    record = [f"Status: {report.status}"]
+    document.add_heading(_("6. Sign-off"), level=1)
+    record = [_("Status: %(status)s") % {"status": report.status}]
     if report.submitted:
-        record.append(f"submitted by {report.submitted[0]}, {report.submitted[1]:%d %B %Y}")
+        record.append(_("submitted by %(person)s, %(date)s")
+                      % {"person": report.submitted[0], "date": long_date(report.submitted[1])})
     if report.approved:
-        record.append(f"approved by {report.approved[0]}, {report.approved[1]:%d %B %Y}")
-    _paragraph(document, "; ".join(record) + f". Generated {report.generated_at:%d %B %Y %H:%M} UTC, "
-                                             f"revision {report.revision}.")
+        record.append(_("approved by %(person)s, %(date)s")
+                      % {"person": report.approved[0], "date": long_date(report.approved[1])})
+    _paragraph(document, _("%(record)s. Generated %(when)s UTC, revision %(revision)s.")
+               % {"record": "; ".join(record), "when": long_datetime(report.generated_at), "revision": report.revision})
     for role, fields in brief.sign_off:
         document.add_heading(role, level=2)
         _table(document, None, [[name, SIGNATURE_LINE] for name in fields], grid=False)
@@ -118,9 +132,9 @@ def render_docx(report: Report) -> bytes:
 
 def _set_up(document, report: Report) -> None:
     properties = document.core_properties
-    properties.title = f"{report.government} {report.cycle} — brief"
+    properties.title = _("%(government)s %(cycle)s — brief") % {"government": report.government, "cycle": report.cycle}
     properties.author = report.government
-    properties.comments = "Generated by HLD Assess"
+    properties.comments = _("Generated by HLD Assess")
     properties.language = translation.get_language()  # the worker renders inside translation.override
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

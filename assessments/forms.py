@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion, Response
@@ -33,27 +34,31 @@ class ResponseForm(forms.Form):
     labels, help texts and counters are written in it.
     """
 
-    answer = forms.ChoiceField(widget=forms.RadioSelect, required=False)
+    answer = forms.ChoiceField(label=_("Answer"), widget=forms.RadioSelect, required=False)
     justification = LimitedText(
+        label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
     )
     evidence = LimitedText(
+        label=_("Evidence"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=Response.TEXT_LIMIT,
     )
     evidence_url = forms.URLField(
-        label="Evidence link",
+        label=_("Evidence link"),
         required=False,
         max_length=Response._meta.get_field("evidence_url").max_length,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"], code="web_address",
-                                 message="Enter a web address starting with http:// or https://.")],
+                                 message=_("Enter a web address starting with http:// or https://."))],
     )
-    confidence = forms.ChoiceField(choices=Response.Confidence.choices, initial=Response.Confidence.SELF_DECLARED)
-    lead_institution = forms.CharField(max_length=200, required=False)
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), choices=Response.Confidence.choices, initial=Response.Confidence.SELF_DECLARED
+    )
+    lead_institution = forms.CharField(label=_("Lead institution"), max_length=200, required=False)
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
     # What the page was opened with (answer_digest), so that a save writes only what the person changed.
     opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -70,11 +75,12 @@ class ResponseForm(forms.Form):
         kwargs.setdefault("prefix", f"c{criterion.pk}")
         kwargs.setdefault("initial", initial_for(response))
         super().__init__(*args, **kwargs)
-        self.fields["answer"].label = f"Your answer for {criterion.code}"
+        self.fields["answer"].label = gettext("Your answer for %(code)s") % {"code": criterion.code}
         self.fields["answer"].choices = [
-            (str(d.level), f"Level {d.level} – {d.label}: {d.text}") for d in criterion.descriptors.all()
-        ] + [(NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know"),
-             ("", _("No answer yet (choose this to clear a level chosen by mistake)"))]
+            (str(d.level), gettext("Level %(level)s – %(label)s: %(text)s") % {"level": d.level, "label": d.label, "text": d.text})
+            for d in criterion.descriptors.all()
+        ] + [(NOT_APPLICABLE, gettext("Not applicable")), (DONT_KNOW, gettext("Don't know")),
+             ("", gettext("No answer yet (choose this to clear a level chosen by mistake)"))]
         if read_only == "copy":  # refused input shown to copy: text stays selectable, choices are fixed
             for field in self.fields.values():
                 if isinstance(field.widget, (forms.Textarea, forms.TextInput, forms.URLInput)):
@@ -116,10 +122,12 @@ class ResponseForm(forms.Form):
         data = super().clean()
         answer = data.get("answer")
         if answer in (NOT_APPLICABLE, DONT_KNOW) and not (data.get("justification") or "").strip():
-            label = "Not applicable" if answer == NOT_APPLICABLE else "Don't know"
-            self.add_error("justification", f"{label} needs a justification: say why.")
+            if answer == NOT_APPLICABLE:
+                self.add_error("justification", gettext("Not applicable needs a justification: say why."))
+            else:
+                self.add_error("justification", gettext("Don't know needs a justification: say why."))
         if data.get("in_conflict") and not data.get("resolve"):
-            self.add_error("resolve", _("Choose whether to keep your version or take theirs."))
+            self.add_error("resolve", gettext("Choose whether to keep your version or take theirs."))
         return data
 
     def to_input(self) -> AnswerInput:
@@ -169,12 +177,12 @@ def initial_for(response: Response | None) -> dict:
 
 class StartAssessmentForm(forms.Form):
     cycle = forms.CharField(
-        max_length=20, validators=[cycle_validator],
-        help_text="The reporting cycle: a year, e.g. 2026, optionally with a suffix such as 2026-b.",
+        label=_("Cycle"), max_length=20, validators=[cycle_validator],
+        help_text=_("The reporting cycle: a year, e.g. 2026, optionally with a suffix such as 2026-b."),
     )
-    is_origin = forms.BooleanField(label="Country of origin", required=False, initial=True)
-    is_transit = forms.BooleanField(label="Country of transit", required=False)
-    is_destination = forms.BooleanField(label="Country of destination", required=False, initial=True)
+    is_origin = forms.BooleanField(label=_("Country of origin"), required=False, initial=True)
+    is_transit = forms.BooleanField(label=_("Country of transit"), required=False)
+    is_destination = forms.BooleanField(label=_("Country of destination"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,9 +193,9 @@ class StartAssessmentForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not (data.get("is_origin") or data.get("is_transit") or data.get("is_destination")):
-            raise forms.ValidationError("Tick at least one of origin, transit and destination.")
+            raise forms.ValidationError(gettext("Tick at least one of origin, transit and destination."))
         return data
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why it goes back to draft")
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Why it goes back to draft"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     CoherenceLink,
@@ -179,21 +180,25 @@ def read_framework_file(data: bytes | str) -> dict:
     try:
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError) as error:
-        raise FrameworkFileInvalid(f"The file is not a framework file: it is not valid JSON ({error}).") from None
+        raise FrameworkFileInvalid(
+            _("The file is not a framework file: it is not valid JSON (%(error)s).") % {"error": error}
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise FrameworkFileInvalid(f"The file is not a framework file: it does not say \"format\": \"{FORMAT}\".")
+        raise FrameworkFileInvalid(
+            _("The file is not a framework file: it does not say \"format\": \"%(format)s\".") % {"format": FORMAT}
+        )
     if document.get("format_version") not in READABLE_FORMAT_VERSIONS:
         raise FrameworkFileInvalid(
-            f"The file is in framework format version {document.get('format_version')!r}; this installation reads "
-            f"versions {', '.join(map(str, READABLE_FORMAT_VERSIONS))} only."
+            _("The file is in framework format version %(found)r; this installation reads versions %(versions)s only.")
+            % {"found": document.get("format_version"), "versions": ", ".join(map(str, READABLE_FORMAT_VERSIONS))}
         )
     content = document.get("framework")
     if not isinstance(content, dict) or not isinstance(document.get("sha256"), str):
-        raise FrameworkFileInvalid("The file is malformed: it needs a “framework” object and its “sha256” checksum.")
+        raise FrameworkFileInvalid(_("The file is malformed: it needs a “framework” object and its “sha256” checksum."))
     if checksum(content) != document["sha256"].lower():
         raise FrameworkFileInvalid(
-            "The file's checksum does not match its content: it was changed after export, or damaged. "
-            "Export it again from the installation it came from."
+            _("The file's checksum does not match its content: it was changed after export, or damaged. "
+              "Export it again from the installation it came from.")
         )
     _check_shape(content)
     return content
@@ -208,7 +213,8 @@ class _Shape:
             isinstance(value, kind) and not (kind is int and isinstance(value, bool))
         )
         if not ok:
-            raise FrameworkFileInvalid(f"The file is malformed: {where}{key} is missing or not {_kind_name(kind)}.")
+            raise FrameworkFileInvalid(_("The file is malformed: %(place)s is missing or not %(kind)s.")
+                                      % {"place": f"{where}{key}", "kind": _kind_name(kind)})
         return value
 
 
@@ -216,12 +222,13 @@ def _unique(values: list, what: str):
     seen = set()
     for value in values:
         if value in seen:
-            raise FrameworkFileInvalid(f"The file is malformed: {what} {value} appears twice.")
+            raise FrameworkFileInvalid(_("The file is malformed: %(what)s %(value)s appears twice.")
+                                      % {"what": what, "value": value})
         seen.add(value)
 
 
 def _kind_name(kind) -> str:
-    return {str: "text", int: "a whole number", list: "a list", dict: "an object"}.get(kind, str(kind))
+    return {str: _("text"), int: _("a whole number"), list: _("a list"), dict: _("an object")}.get(kind, str(kind))
 
 
 def _check_shape(content: dict):
@@ -240,9 +247,9 @@ def _check_shape(content: dict):
                 shape.need(theme, key, str, f"{where}themes[{j}].")
             shape.need(theme, "order", int, f"{where}themes[{j}].")
             theme_codes.add((rt["code"], theme["code"]))
-        _unique([t["code"] for t in rt["themes"]], f"in {rt['code']}, the theme code")
-    _unique([rt["code"] for rt in content["round_tables"]], "the round table code")
-    _unique([rt["number"] for rt in content["round_tables"]], "the round table number")
+        _unique([t["code"] for t in rt["themes"]], _("in %(code)s, the theme code") % {"code": rt["code"]})
+    _unique([rt["code"] for rt in content["round_tables"]], _("the round table code"))
+    _unique([rt["number"] for rt in content["round_tables"]], _("the round table number"))
     criterion_codes = set()
     for i, c in enumerate(shape.need(content, "criteria", list, "")):
         where = f"criteria[{i}]."
@@ -250,39 +257,46 @@ def _check_shape(content: dict):
             shape.need(c, key, str, where)
         shape.need(c, "weight", int, where)
         if (c["round_table"], c["theme"]) not in theme_codes:
-            raise FrameworkFileInvalid(f"The file is malformed: criterion {c['code']} names an unknown theme {c['theme']}.")
+            raise FrameworkFileInvalid(_("The file is malformed: criterion %(code)s names an unknown theme %(theme)s.")
+                                      % {"code": c["code"], "theme": c["theme"]})
         if c["code"] in criterion_codes:
-            raise FrameworkFileInvalid(f"The file is malformed: the criterion code {c['code']} appears twice.")
+            raise FrameworkFileInvalid(_("The file is malformed: the criterion code %(code)s appears twice.")
+                                      % {"code": c["code"]})
         criterion_codes.add(c["code"])
         perspective = shape.need(c, "perspective", list, where)
         if not perspective or not set(perspective) <= set(PERSPECTIVES) or len(set(perspective)) != len(perspective):
             raise FrameworkFileInvalid(
-                f"The file is malformed: criterion {c['code']} needs a perspective of one or more of "
-                f"{', '.join(PERSPECTIVES)}."
+                _("The file is malformed: criterion %(code)s needs a perspective of one or more of %(names)s.")
+                % {"code": c["code"], "names": ", ".join(PERSPECTIVES)}
             )
         for key in TAGS:
             shape.need(c, key, list, where)
         origin = shape.need(c, "copied_from", list, where, nullable=True)
         if origin is not None and (len(origin) != 2 or not all(isinstance(part, str) for part in origin)):
-            raise FrameworkFileInvalid(f"The file is malformed: {where}copied_from must be [version code, criterion code].")
+            raise FrameworkFileInvalid(
+                _("The file is malformed: %(place)s must be [version code, criterion code].")
+                % {"place": f"{where}copied_from"}
+            )
         for j, level in enumerate(shape.need(c, "levels", list, where)):
             shape.need(level, "level", int, f"{where}levels[{j}].")
             shape.need(level, "text", str, f"{where}levels[{j}].")
-        _unique([level["level"] for level in c["levels"]], f"in criterion {c['code']}, level")
+        _unique([level["level"] for level in c["levels"]], _("in criterion %(code)s, level") % {"code": c["code"]})
         for kind in ("recommended_actions", "support_available"):
             for j, item in enumerate(shape.need(c, kind, list, where)):
                 shape.need(item, "order", int, f"{where}{kind}[{j}].")
                 for key in ("text", "source_file", "excerpt"):
                     shape.need(item, key, str, f"{where}{kind}[{j}].")
-            _unique([item["order"] for item in c[kind]], f"in criterion {c['code']}, {kind.replace('_', ' ')} number")
+            _unique([item["order"] for item in c[kind]],
+                    _("in criterion %(code)s, %(kind)s number") % {"code": c["code"], "kind": kind.replace("_", " ")})
     for i, link in enumerate(shape.need(content, "links", list, "")):
         for key in ("from", "to", "reason"):
             shape.need(link, key, str, f"links[{i}].")
         if link["from"] not in criterion_codes or link["to"] not in criterion_codes:
             raise FrameworkFileInvalid(
-                f"The file is malformed: the link {link['from']} ↔ {link['to']} names a criterion it does not contain."
+                _("The file is malformed: the link %(from)s ↔ %(to)s names a criterion it does not contain.")
+                % {"from": link["from"], "to": link["to"]}
             )
-    _unique([f"{link['from']} ↔ {link['to']}" for link in content["links"]], "the link")
+    _unique([f"{link['from']} ↔ {link['to']}" for link in content["links"]], _("the link"))
 
 
 # --- Import ---------------------------------------------------------------------------
@@ -298,17 +312,22 @@ def framework_import(*, data: bytes | str) -> Imported:
         name=content["name"]).first()
     if collision is not None:
         raise FrameworkFileInvalid(
-            f"This installation already has the framework version “{collision.name}” ({collision.code}), "
-            f"{collision.get_status_display().lower()}; the file's version ({content['code']}, “{content['name']}”) "
-            "collides with it. Nothing was imported."
+            _("This installation already has the framework version “%(name)s” (%(code)s), %(status)s; the file's "
+              "version (%(file_code)s, “%(file_name)s”) collides with it. Nothing was imported.")
+            % {"name": collision.name, "code": collision.code, "status": collision.get_status_display().lower(),
+               "file_code": content["code"], "file_name": content["name"]}
         )
     tags = _reference_tags(content)
     try:
         return _create(content, tags)
     except ValidationError as error:
-        raise FrameworkFileInvalid(f"The file is malformed: {'; '.join(error.messages)}") from None
+        raise FrameworkFileInvalid(
+            _("The file is malformed: %(problems)s") % {"problems": "; ".join(error.messages)}
+        ) from None
     except DatabaseError as error:
-        raise FrameworkFileInvalid(f"The file could not be stored: {error}. Nothing was imported.") from None
+        raise FrameworkFileInvalid(
+            _("The file could not be stored: %(error)s. Nothing was imported.") % {"error": error}
+        ) from None
 
 
 def _reference_tags(content: dict) -> dict[str, dict]:
@@ -319,8 +338,9 @@ def _reference_tags(content: dict) -> dict[str, dict]:
             unknown = [value for value in c[key] if value not in found[key]]
             if unknown:
                 raise FrameworkFileInvalid(
-                    f"The file names {key.replace('_', ' ')} that this installation does not have "
-                    f"({', '.join(map(str, unknown))}, criterion {c['code']}). Nothing was imported."
+                    _("The file names %(kind)s that this installation does not have (%(values)s, criterion "
+                      "%(code)s). Nothing was imported.")
+                    % {"kind": key.replace("_", " "), "values": ", ".join(map(str, unknown)), "code": c["code"]}
                 )
     return found
 

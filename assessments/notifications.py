@@ -22,16 +22,16 @@ from .models import Assessment, AssessmentEvent
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    AssessmentEvent.Action.SUBMIT: gettext_lazy("{assessment} submitted for approval"),
-    AssessmentEvent.Action.RETURN: gettext_lazy("{assessment} returned to draft with a comment"),
-    AssessmentEvent.Action.APPROVE: gettext_lazy("{assessment} approved"),
+    AssessmentEvent.Action.SUBMIT: gettext_lazy("%(assessment)s submitted for approval"),
+    AssessmentEvent.Action.RETURN: gettext_lazy("%(assessment)s returned to draft with a comment"),
+    AssessmentEvent.Action.APPROVE: gettext_lazy("%(assessment)s approved"),
 }
 SENTENCES = {
-    AssessmentEvent.Action.SUBMIT: gettext_lazy("{actor} submitted the assessment {assessment} for approval."),
+    AssessmentEvent.Action.SUBMIT: gettext_lazy("%(actor)s submitted the assessment %(assessment)s for approval."),
     AssessmentEvent.Action.RETURN: gettext_lazy(
-        "{actor} returned the assessment {assessment} to draft with this comment:"
+        "%(actor)s returned the assessment %(assessment)s to draft with this comment:"
     ),
-    AssessmentEvent.Action.APPROVE: gettext_lazy("{actor} approved the assessment {assessment}. It is now final."),
+    AssessmentEvent.Action.APPROVE: gettext_lazy("%(actor)s approved the assessment %(assessment)s. It is now final."),
 }
 
 
@@ -53,11 +53,11 @@ def transition_messages(assessment: Assessment, event: AssessmentEvent) -> list[
     messages = []
     for email in sorted(members):
         with translation.override(language_of(members[email])):
-            subject = _("HLD Assess: {subject}").format(subject=SUBJECTS[event.action].format(assessment=name))
-            body = SENTENCES[event.action].format(actor=event.actor_name, assessment=name)
+            subject = _("HLD Assess: %(subject)s") % {"subject": SUBJECTS[event.action] % {"assessment": name}}
+            body = SENTENCES[event.action] % {"actor": event.actor_name, "assessment": name}
             if event.comment:
                 body += "\n\n" + event.comment
-            body += "\n\n" + _("Open the assessment: {url}").format(url=assessment_url(assessment))
+            body += "\n\n" + _("Open the assessment: %(url)s") % {"url": assessment_url(assessment)}
         messages.append(EmailMessage(subject, body, None, [email]))
     return messages
 

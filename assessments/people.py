@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .formatting import long_date
 from .models import Assessment, Government, Invitation, Membership, MembershipChange, Response, is_secretariat_admin
 from .models.people import default_expiry, new_token, token_hash
 
@@ -55,7 +57,10 @@ def can_manage_people(user, government: Government) -> bool:
 
 def _require_manager(by, government):
     if not can_manage_people(by, government):
-        raise NotAllowed(f"Only a focal point of {government} or a secretariat administrator can manage its people.")
+        raise NotAllowed(
+            _("Only a focal point of %(government)s or a secretariat administrator can manage its people.")
+            % {"government": government}
+        )
 
 
 # --- Governments -------------------------------------------------------------------------
@@ -73,14 +78,14 @@ def _government_save(government: Government) -> Government:
 @transaction.atomic
 def government_create(*, by, name: str, iso3: str, un_region: str) -> Government:
     if not is_secretariat_admin(by):
-        raise NotAllowed("Only a secretariat administrator can create a government.")
+        raise NotAllowed(_("Only a secretariat administrator can create a government."))
     return _government_save(Government(name=name.strip(), iso3=iso3.strip().upper(), un_region=un_region))
 
 
 @transaction.atomic
 def government_update(*, by, government: Government, name: str, iso3: str, un_region: str) -> Government:
     if not is_secretariat_admin(by):
-        raise NotAllowed("Only a secretariat administrator can change a government.")
+        raise NotAllowed(_("Only a secretariat administrator can change a government."))
     government = _locked_government(government)
     government.name, government.iso3, government.un_region = name.strip(), iso3.strip().upper(), un_region
     return _government_save(government)
@@ -93,7 +98,7 @@ def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
     link = base_url.rstrip("/") + reverse("invitation_accept", args=[token])
     context = {"invitation": invitation, "link": link, "inviter": invitation.invited_by}
     send_mail(
-        subject=f"HLD Assess: you are invited to {invitation.government}",
+        subject=_("HLD Assess: you are invited to %(government)s") % {"government": invitation.government},
         message=render_to_string("people/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -107,12 +112,15 @@ def invitation_create(*, by, government: Government, email: str, role: str, base
     _require_manager(by, government)
     email = User.objects.normalize_email(email.strip())
     if role not in Membership.Role.values:
-        raise PeopleError("Choose a role: contributor, focal point or viewer.")
+        raise PeopleError(_("Choose a role: contributor, focal point or viewer."))
     if Membership.objects.filter(government=government, user__email__iexact=email).exists():
-        raise PeopleError(f"{email} is already a member of {government}.")
+        raise PeopleError(_("%(email)s is already a member of %(government)s.") % {"email": email, "government": government})
     pending = Invitation.objects.filter(government=government, email__iexact=email, status=Invitation.Status.PENDING)
     if pending.exists():
-        raise PeopleError(f"{email} already has a pending invitation to {government}: resend it or withdraw it.")
+        raise PeopleError(
+            _("%(email)s already has a pending invitation to %(government)s: resend it or withdraw it.")
+            % {"email": email, "government": government}
+        )
     token = new_token()
     invitation = Invitation(email=email, government=government, role=role, invited_by=by, token_hash=token_hash(token))
     try:
@@ -128,7 +136,10 @@ def invitation_create(*, by, government: Government, email: str, role: str, base
 def _locked_pending(invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().select_related("government").get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
-        raise PeopleError(f"The invitation of {invitation.email} is {invitation.get_status_display().lower()}.")
+        raise PeopleError(
+            _("The invitation of %(email)s is %(status)s.")
+            % {"email": invitation.email, "status": invitation.get_status_display().lower()}
+        )
     return invitation
 
 
@@ -163,17 +174,23 @@ def invitation_for_token(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationInvalid(
-            "This invitation link is not valid: it may have been replaced by a newer one. "
-            "Use the link in the latest email, or ask for a new invitation."
+            _(
+                "This invitation link is not valid: it may have been replaced by a newer one. "
+                "Use the link in the latest email, or ask for a new invitation."
+            )
         )
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise InvitationInvalid("This invitation has already been used. Sign in with the account that accepted it.")
+        raise InvitationInvalid(_("This invitation has already been used. Sign in with the account that accepted it."))
     if invitation.status == Invitation.Status.WITHDRAWN:
-        raise InvitationInvalid(f"This invitation to {invitation.government} was withdrawn.")
+        raise InvitationInvalid(_("This invitation to %(government)s was withdrawn.") % {"government": invitation.government})
     if invitation.is_expired:
         raise InvitationInvalid(
-            f"This invitation to {invitation.government} expired on {invitation.expires_at:%d %B %Y}. "
-            f"Ask {invitation.invited_by.get_full_name() or invitation.invited_by.username} to send it again."
+            _("This invitation to %(government)s expired on %(date)s. Ask %(inviter)s to send it again.")
+            % {
+                "government": invitation.government,
+                "date": long_date(invitation.expires_at),
+                "inviter": invitation.invited_by.get_full_name() or invitation.invited_by.username,
+            }
         )
     return invitation
 
@@ -194,14 +211,18 @@ def invitation_accept(*, token: str, user=None, new_account: dict | None = None)
     account = existing_account(invitation)
     if user is not None and user.is_authenticated:
         if account is not None and account.pk != user.pk:
-            raise PeopleError(f"This invitation is for the account of {invitation.email}: sign in as that account.")
+            raise PeopleError(
+                _("This invitation is for the account of %(email)s: sign in as that account.") % {"email": invitation.email}
+            )
     elif account is not None:
-        raise PeopleError(f"{invitation.email} already has an account: sign in to accept the invitation.")
+        raise PeopleError(
+            _("%(email)s already has an account: sign in to accept the invitation.") % {"email": invitation.email}
+        )
     elif new_account is None:
-        raise PeopleError("Choose a user name and a password to create your account.")
+        raise PeopleError(_("Choose a user name and a password to create your account."))
     else:
         if User.objects.filter(username__iexact=new_account["username"]).exists():
-            raise PeopleError("That user name is taken: choose another.")
+            raise PeopleError(_("That user name is taken: choose another."))
         user = User(
             username=new_account["username"],
             first_name=new_account.get("first_name", ""),
@@ -211,7 +232,7 @@ def invitation_accept(*, token: str, user=None, new_account: dict | None = None)
         user.set_password(new_account["password"])
         user.save()
     if Membership.objects.filter(user=user, government=invitation.government).exists():
-        raise PeopleError(f"You are already a member of {invitation.government}.")
+        raise PeopleError(_("You are already a member of %(government)s.") % {"government": invitation.government})
     Membership.objects.create(user=user, government=invitation.government, role=invitation.role)
     MembershipChange.objects.create(
         government=invitation.government, member=user, changed_by=invitation.invited_by, new_role=invitation.role
@@ -233,8 +254,8 @@ def _active_focal_points(government: Government):
 def _refuse_losing_last_focal_point(membership: Membership) -> None:
     if membership.is_focal_point and not _active_focal_points(membership.government).exclude(pk=membership.pk).exists():
         raise PeopleError(
-            f"{membership.user.get_full_name() or membership.user.username} is the last focal point of "
-            f"{membership.government}: make another member focal point first."
+            _("%(name)s is the last focal point of %(government)s: make another member focal point first.")
+            % {"name": membership.user.get_full_name() or membership.user.username, "government": membership.government}
         )
 
 
@@ -244,7 +265,7 @@ def membership_change_role(*, by, membership: Membership, role: str) -> Membersh
     membership = Membership.objects.select_related("user", "government").get(pk=membership.pk)
     _require_manager(by, membership.government)
     if role not in Membership.Role.values:
-        raise PeopleError("Choose a role: contributor, focal point or viewer.")
+        raise PeopleError(_("Choose a role: contributor, focal point or viewer."))
     if role == membership.role:
         return membership
     if role != Membership.Role.FOCAL_POINT:
@@ -289,10 +310,10 @@ def user_has_written(user) -> bool:
 def user_deactivate(*, user, by):
     """The user can no longer sign in; their name stays on everything they wrote."""
     if not (by.is_superuser or is_secretariat_admin(by)):
-        raise NotAllowed("Only an administrator can deactivate an account.")
+        raise NotAllowed(_("Only an administrator can deactivate an account."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.pk == by.pk:
-        raise PeopleError("You cannot deactivate your own account.")
+        raise PeopleError(_("You cannot deactivate your own account."))
     for membership in user.memberships.select_related("government", "user").order_by("government_id"):
         _locked_government(membership.government)
         _refuse_losing_last_focal_point(membership)
@@ -306,7 +327,7 @@ def account_update(*, user, first_name: str, last_name: str, email: str):
     user = User.objects.select_for_update().get(pk=user.pk)
     email = User.objects.normalize_email(email.strip())
     if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise PeopleError("Another account already uses that email address.")
+        raise PeopleError(_("Another account already uses that email address."))
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
     try:
         user.full_clean(exclude=["password", "username"])
@@ -328,6 +349,7 @@ def refuse_deleting_a_writer(sender, instance, **kwargs):
 
     if user_has_written(instance):
         raise ProtectedError(
-            f"{instance.username} has written in HLD Assess and cannot be deleted: deactivate the account instead.",
+            _("%(username)s has written in HLD Assess and cannot be deleted: deactivate the account instead.")
+            % {"username": instance.username},
             {instance},
         )

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Action, Criterion
@@ -64,13 +65,14 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recommended_action"].choices = [
             (str(a.pk), a.text) for a in criterion.recommended_actions.all()
-        ] + [(OWN, _("Our own action (write it below)"))]
+        ] + [(OWN, gettext("Our own action (write it below)"))]
         self.fields["support_available"].choices = [
             (str(s.pk), s.text) for s in criterion.support_available.all()
-        ] + [(OWN, _("Other support, or none (describe it below)"))]
+        ] + [(OWN, gettext("Other support, or none (describe it below)"))]
         descriptors = {d.level: d.label for d in criterion.descriptors.all()}
         self.fields["target_level"].choices = [
-            (level, f"Level {level}" + (f" – {descriptors[level]}" if descriptors.get(level) else ""))
+            (level, gettext("Level %(level)s – %(label)s") % {"level": level, "label": descriptors[level]}
+             if descriptors.get(level) else gettext("Level %(score)s") % {"score": level})
             for level in range(1, 5)
         ]
         self.fields["recommended_action"].initial = self.initial.get("recommended_action", OWN)

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import plan_review, scoring
 from .models import Action, ProgressNote
@@ -52,7 +53,9 @@ class PlannedAction:
 
     @property
     def source_label(self) -> str:
-        return f"Recommended action ({self.source})" if self.source else "Written by the ministry"
+        if self.source:
+            return _("Recommended action (%(source)s)") % {"source": self.source}
+        return _("Written by the ministry")
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,8 @@ def plan_carry_over(*, assessment: Assessment, user) -> int:
                 carried_from=old, updated_by=user,
             )
             copy._history_user = user
-            copy._change_reason = f"Carried over from the {previous.cycle} plan ({old.criterion.code})"
+            copy._change_reason = _("Carried over from the %(cycle)s plan (%(code)s)") % {
+                "cycle": previous.cycle, "code": old.criterion.code}
             copy.save()
             created += 1
     _touch(assessment)

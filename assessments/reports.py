@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 
 from . import scoring
 from .plan_report import PlanSection, plan_section
@@ -23,6 +24,7 @@ SOURCES = {
     "003_addb3458094da28a.txt": "UN system (IOM/UNFPA/GMG), proposed recommendations and outcomes for the 2013 HLD",
     "004_3ad2074d6c553691.txt": "IOM activities relevant to the 2006 High-level Dialogue",
 }
+# The sources are English documents: their titles stay as published, in every language of the report.
 # How the documents cite a source: a short title (from each seed's first lines); the file name only in the annex.
 SHORT_TITLES = {
     "000_036961950a98d25a.txt": "IOM 2013, high road scenarios",
@@ -34,10 +36,10 @@ SHORT_TITLES = {
 # A text longer than this moves from a table cell to the annex, where it runs the full width of the page.
 LONG_TEXT = 600
 STATUS_LABELS = {
-    scoring.SCORED: "Scored",
-    scoring.NOT_APPLICABLE: "Not applicable",
-    scoring.DONT_KNOW: "Don't know",
-    scoring.UNANSWERED: "Unanswered",
+    scoring.SCORED: gettext_lazy("Scored"),
+    scoring.NOT_APPLICABLE: gettext_lazy("Not applicable"),
+    scoring.DONT_KNOW: gettext_lazy("Don't know"),
+    scoring.UNANSWERED: gettext_lazy("Unanswered"),
 }
 
 
@@ -70,11 +72,11 @@ class Row:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def answer(self) -> str:
-        return f"Level {self.score}" if self.status == scoring.SCORED else self.status_label
+        return _("Level %(score)s") % {"score": self.score} if self.status == scoring.SCORED else self.status_label
 
     @property
     def gap(self) -> int | None:
@@ -221,15 +223,15 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"{self.government} {self.cycle} — gap report"
+        return _("%(government)s %(cycle)s — gap report") % {"government": self.government, "cycle": self.cycle}
 
     @property
     def crosswalk(self) -> list[tuple[str, list[Score]]]:
         return [
-            ("SDG indicator 10.7.2 domains", self.sdg_scores),
-            ("Global Compact for Migration objectives", self.gcm_scores),
-            ("Key elements of the 2013 high road scenarios", self.key_element_scores),
-            ("Policy sectors", self.sector_scores),
+            (_("SDG indicator 10.7.2 domains"), self.sdg_scores),
+            (_("Global Compact for Migration objectives"), self.gcm_scores),
+            (_("Key elements of the 2013 high road scenarios"), self.key_element_scores),
+            (_("Policy sectors"), self.sector_scores),
         ]
 
     @property
@@ -379,7 +381,7 @@ def build_report(assessment: Assessment) -> Report:
         status=assessment.get_status_display(),
         is_approved=assessment.is_approved,
         generated_at=timezone.now(),
-        overall=Score("Overall", scoring.overall_score(rt_scores)),
+        overall=Score(_("Overall"), scoring.overall_score(rt_scores)),
         round_tables=sections,
         priority_gaps=priority,
         strengths=ranked(scoring.strengths(criteria_data, answer_data, limit=10)),
@@ -444,7 +446,7 @@ def _progress(assessment, previous, criteria_data, answer_data, rows, lineages) 
     result = scoring.progress(criteria_data, answer_data, previous_criteria, previous_answers)
     found = result.lineage
     return ProgressSection(
-        previous_label=f"{previous.cycle} (approved)",
+        previous_label=_("%(cycle)s (approved)") % {"cycle": previous.cycle},
         same_framework=previous.framework_version_id == assessment.framework_version_id,
         round_tables=[(c.round_table, c.previous, c.current, c.delta, c.compared) for c in result.round_tables],
         changes=[

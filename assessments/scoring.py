@@ -25,12 +25,14 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.utils.translation import gettext_lazy as _
+
 MAX_LEVEL = 4
 STRENGTH_LEVEL = 3  # levels 3-4 are "well-developed" and are expected to cite evidence
 COHERENCE_GAP = 2  # linked criteria this many levels apart contradict each other
 # Upper bounds (exclusive) of each band; anything from 75 up is the top band.
-BANDS = ((25.0, "Requires further progress"), (50.0, "Partially meets"), (75.0, "Meets"))
-TOP_BAND = "Fully meets"
+BANDS = ((25.0, _("Requires further progress")), (50.0, _("Partially meets")), (75.0, _("Meets")))
+TOP_BAND = _("Fully meets")
 
 SCORED, NOT_APPLICABLE, DONT_KNOW, UNANSWERED = "scored", "not_applicable", "dont_know", "unanswered"
 
@@ -212,7 +214,7 @@ def percentage(pairs: Iterable[tuple[int, int]]) -> float | None:
 def band(pct: float | None) -> str | None:
     if pct is None:
         return None
-    return next((label for upper, label in BANDS if pct < upper), TOP_BAND)
+    return str(next((label for upper, label in BANDS if pct < upper), TOP_BAND))
 
 
 def scores_by(

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -46,14 +47,14 @@ def authenticator_for(user) -> TOTPDevice | None:
 def pending_authenticator(user) -> TOTPDevice:
     """The not yet confirmed device of an enrolment in progress (one per user), made on first use."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device or TOTPDevice.objects.create(user=user, name=gettext("Authenticator app"), confirmed=False)
 
 
 @transaction.atomic
 def recovery_codes_replace(*, user) -> list[str]:
     """New single-use recovery codes; the old ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    device = StaticDevice.objects.create(user=user, name=gettext("Recovery codes"), confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes

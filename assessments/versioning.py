@@ -5,6 +5,7 @@ The admin actions are thin wrappers over these functions.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .content_languages import language_problems, texts
 from .models import (
@@ -25,7 +26,9 @@ LEVELS = frozenset(range(5))
 class FrameworkIncomplete(FrameworkError):
     def __init__(self, version: FrameworkVersion, problems: list[str]):
         self.problems = problems
-        super().__init__(f"“{version.name}” cannot be published: " + "; ".join(problems) + ".")
+        super().__init__(
+            _("“%(name)s” cannot be published: %(problems)s.") % {"name": version.name, "problems": "; ".join(problems)}
+        )
 
 
 def _free_code(base: str) -> str:
@@ -124,15 +127,16 @@ def framework_problems(version: FrameworkVersion) -> list[str]:
         .order_by("code")
     )
     if not criteria:
-        problems.append("it has no criteria")
+        problems.append(_("it has no criteria"))
     for criterion in criteria:
         missing_levels = sorted(LEVELS - {d.level for d in criterion.descriptors.all() if d.text.strip()})
         if missing_levels:
-            problems.append(f"{criterion.code} lacks level descriptor(s) {', '.join(map(str, missing_levels))}")
+            problems.append(_("%(code)s lacks level descriptor(s) %(levels)s")
+                            % {"code": criterion.code, "levels": ", ".join(map(str, missing_levels))})
         if not criterion.excerpt.strip() or not criterion.source_file.strip():
-            problems.append(f"{criterion.code} lacks a source file and excerpt")
+            problems.append(_("%(code)s lacks a source file and excerpt") % {"code": criterion.code})
         if not criterion.key_elements.all():
-            problems.append(f"{criterion.code} has no key element")
+            problems.append(_("%(code)s has no key element") % {"code": criterion.code})
     return problems + language_problems(version)
 
 
@@ -140,7 +144,9 @@ def framework_problems(version: FrameworkVersion) -> list[str]:
 def framework_publish(*, version: FrameworkVersion) -> FrameworkVersion:
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
-        raise FrameworkError(f"“{version.name}” is already {version.status}.")
+        raise FrameworkError(
+            _("“%(name)s” is already %(status)s.") % {"name": version.name, "status": version.get_status_display().lower()}
+        )
     problems = framework_problems(version)
     if problems:
         raise FrameworkIncomplete(version, problems)
@@ -154,7 +160,10 @@ def framework_publish(*, version: FrameworkVersion) -> FrameworkVersion:
 def framework_retire(*, version: FrameworkVersion) -> FrameworkVersion:
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != FrameworkVersion.Status.PUBLISHED:
-        raise FrameworkError(f"Only a published version can be retired; “{version.name}” is {version.status}.")
+        raise FrameworkError(
+            _("Only a published version can be retired; “%(name)s” is %(status)s.")
+            % {"name": version.name, "status": version.get_status_display().lower()}
+        )
     version.status = FrameworkVersion.Status.RETIRED
     version.save()
     return version

@@ -28,12 +28,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .csv_safety import FORMULA_STARTS
+from .formatting import number
 from .models import Response
 from .workflow import ANSWER_FIELDS, answer_digest
 
 FORMAT = 1
 SALT = "hldassess.workbook"
-INSTRUCTIONS = "Instructions"
+INSTRUCTIONS = "Instructions"  # the sheet's title in workbooks signed before it was translated
 IDENTITY = "hld-identity"
 HEADER_ROW = 1
 FIRST_ROW = 2
@@ -126,7 +127,7 @@ def workbook_build(*, title: str, sheets: list[SheetContent], identity: dict, ed
     """The workbook as bytes: a pure function of what it shows and the identity to sign."""
     book = Workbook()
     intro = book.active
-    intro.title = INSTRUCTIONS
+    intro.title = sheet_title(_("Instructions"))
     intro.column_dimensions["A"].width = 110
     _text(intro.cell(1, 1), title)
     intro.cell(1, 1).font = Font(bold=True, size=14)
@@ -151,8 +152,9 @@ def workbook_build(*, title: str, sheets: list[SheetContent], identity: dict, ed
 
     hidden = book.create_sheet(IDENTITY)
     hidden.sheet_state = "hidden"
-    _text(hidden.cell(1, 1), "Do not change this sheet: it identifies the workbook when it is uploaded.")
-    _text(hidden.cell(2, 1), signing.dumps({**identity, "f": FORMAT, "c": entries}, salt=SALT, compress=True))
+    _text(hidden.cell(1, 1), _("Do not change this sheet: it identifies the workbook when it is uploaded."))
+    _text(hidden.cell(2, 1), signing.dumps({**identity, "f": FORMAT, "i": intro.title, "c": entries}, salt=SALT,
+                                                compress=True))
     for n, (key, value) in enumerate(identity.items(), start=4):
         _text(hidden.cell(n, 1), key)
         _text(hidden.cell(n, 2), value)
@@ -203,7 +205,7 @@ def _write_sheet(sheet, content: SheetContent, *, editable: bool, levels: str, c
                   "lead_institution": Response._meta.get_field("lead_institution").max_length}
         for name, limit in limits.items():
             _validate(sheet, name, last, type="textLength", operator="lessThanOrEqual", formula1=str(limit),
-                      error=_("At most {limit} characters.").format(limit=f"{limit:,}"))
+                      error=_("At most %(limit)s characters.") % {"limit": number(limit)})
     # A guard against slips, not a security control: no password, columns and rows may be resized.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
@@ -254,8 +256,8 @@ def check_container(data: bytes, filename: str) -> None:
         _refuse(_("Refused: only Excel workbooks (.xlsx) downloaded from this assessment are accepted."))
     limit = settings.HLD_WORKBOOK_MAX_BYTES
     if len(data) > limit:
-        _refuse(_("Refused: the file is larger than {limit} MB. A workbook of the whole questionnaire is far smaller: "
-                  "remove pasted images or objects, or upload the original file.").format(limit=limit // 2**20))
+        _refuse(_("Refused: the file is larger than %(limit)s MB. A workbook of the whole questionnaire is far smaller: "
+                  "remove pasted images or objects, or upload the original file.") % {"limit": number(limit // 2**20)})
     damaged = _("Refused: the file is damaged (its zip structure cannot be read). Upload the workbook again, or "
                 "download a fresh one.")
     if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -301,8 +303,8 @@ def workbook_read(data: bytes, filename: str) -> ParsedWorkbook:
     try:
         book = load_workbook(io.BytesIO(data), data_only=False, keep_vba=False, keep_links=False, rich_text=False)
     except Exception as error:  # openpyxl raises many kinds on a malformed part
-        raise WorkbookRefused(_("Refused: the workbook cannot be read ({error}). Upload the workbook again, or "
-                                "download a fresh one.").format(error=type(error).__name__)) from error
+        raise WorkbookRefused(_("Refused: the workbook cannot be read (%(error)s). Upload the workbook again, or "
+                                "download a fresh one.") % {"error": type(error).__name__}) from error
     tampered = _("Refused: the workbook's hidden identification sheet is missing or was changed, so it cannot be "
                  "matched to this assessment. Download a fresh workbook and copy your answers into it.")
     if IDENTITY not in book.sheetnames:
@@ -315,23 +317,24 @@ def workbook_read(data: bytes, filename: str) -> ParsedWorkbook:
     if not isinstance(identity, dict) or identity.get("f") != FORMAT:
         _refuse(tampered)
     expected_sheets = list(dict.fromkeys(entry[2] for entry in identity["c"]))
-    extra = [name for name in book.sheetnames if name not in (INSTRUCTIONS, IDENTITY, *expected_sheets)]
+    instructions = identity.get("i", INSTRUCTIONS)  # the title in the language of the download
+    extra = [name for name in book.sheetnames if name not in (instructions, IDENTITY, *expected_sheets)]
     missing = [name for name in expected_sheets if name not in book.sheetnames]
     if extra:
-        _refuse(_("Refused: the workbook has sheets it did not have when it was downloaded: {names}. Delete them "
-                  "(or copy your answers into a fresh workbook) and upload again.").format(names=", ".join(extra)))
+        _refuse(_("Refused: the workbook has sheets it did not have when it was downloaded: %(names)s. Delete them "
+                  "(or copy your answers into a fresh workbook) and upload again.") % {"names": ", ".join(extra)})
     if missing:
-        _refuse(_("Refused: sheets of the downloaded workbook are missing: {names}. Download a fresh workbook.")
-                .format(names=", ".join(missing)))
+        _refuse(_("Refused: sheets of the downloaded workbook are missing: %(names)s. Download a fresh workbook.")
+                % {"names": ", ".join(missing)})
     rows, last_row = [], {}
     for pk, code, sheet_name, row, edit_count, opened in identity["c"]:
         sheet = book[sheet_name]
         found = sheet.cell(row, COLUMN["code"]).value
         if str(found or "").strip() != code:
-            _refuse(_("Refused: row {row} of sheet {sheet} should hold criterion {code} but holds “{found}”. Rows "
+            _refuse(_("Refused: row %(row)s of sheet %(sheet)s should hold criterion %(code)s but holds “%(found)s”. Rows "
                       "were moved, deleted or inserted, or a code was edited. Put the rows back as downloaded, or "
-                      "download a fresh workbook.").format(row=row, sheet=sheet_name, code=code,
-                                                           found=str(found or "")[:40]))
+                      "download a fresh workbook.") % {"row": row, "sheet": sheet_name, "code": code,
+                                                       "found": str(found or "")[:40]})
         cells = {key: _plain(sheet.cell(row, COLUMN[key]).value) for key, _h, _w in ANSWER_COLUMNS}
         rows.append(ParsedRow(pk=pk, code=code, sheet=sheet_name, row=row, edit_count=edit_count, opened=opened,
                               cells=cells))
@@ -339,8 +342,8 @@ def workbook_read(data: bytes, filename: str) -> ParsedWorkbook:
     for sheet_name, row in last_row.items():
         sheet = book[sheet_name]
         if any(cell.value not in (None, "") for line in sheet.iter_rows(min_row=row + 1) for cell in line):
-            _refuse(_("Refused: sheet {sheet} has rows below its last criterion. Rows were added or moved; the "
-                      "workbook holds only the downloaded criteria.").format(sheet=sheet_name))
+            _refuse(_("Refused: sheet %(sheet)s has rows below its last criterion. Rows were added or moved; the "
+                      "workbook holds only the downloaded criteria.") % {"sheet": sheet_name})
     return ParsedWorkbook(assessment=identity["a"], version=identity["v"], scope=identity.get("s"), rows=rows)
 
 
@@ -356,7 +359,7 @@ def _plain(value):
 def check_belongs(parsed: ParsedWorkbook, *, assessment_pk: int, version_pk: int, version_name: str) -> None:
     if parsed.version != version_pk:
         _refuse(_("Refused: this workbook was made for another version of the framework; this assessment uses "
-                  "“{version}”. Download this assessment's workbook.").format(version=version_name))
+                  "“%(version)s”. Download this assessment's workbook.") % {"version": version_name})
     if parsed.assessment != assessment_pk:
         _refuse(_("Refused: this workbook was downloaded from another assessment. Upload it on the assessment it "
                   "came from, or download this assessment's workbook."))

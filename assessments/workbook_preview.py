@@ -47,8 +47,8 @@ def _level(value) -> tuple[tuple | None, str]:
             return (None, True, False), ""
         if text.casefold() in {s.casefold() for s in (dont_know_label(), "Don't know")}:
             return (None, False, True), ""
-    return None, _("Answer “{value}” is not one of 0, 1, 2, 3, 4, Not applicable, Don't know.").format(
-        value=_as_text(value)[:40])
+    return None, _("Answer “%(value)s” is not one of 0, 1, 2, 3, 4, Not applicable, Don't know.") % {
+        "value": _as_text(value)[:40]}
 
 
 def _confidence(value) -> tuple[str | None, str]:
@@ -58,8 +58,8 @@ def _confidence(value) -> tuple[str | None, str]:
     for code, label in confidence_labels().items():
         if text.casefold() in (label.casefold(), code):
             return code, ""
-    return None, _("Confidence “{value}” is not one of: {choices}.").format(
-        value=text[:40], choices=", ".join(confidence_labels().values()))
+    return None, _("Confidence “%(value)s” is not one of: %(choices)s.") % {
+        "value": text[:40], "choices": ", ".join(confidence_labels().values())}
 
 
 def row_values(row: ParsedRow) -> tuple[tuple | None, list[str]]:
@@ -83,7 +83,7 @@ def row_values(row: ParsedRow) -> tuple[tuple | None, list[str]]:
             problems += [f"{label}: {message}" for message in error.messages]
     if level is not None and (level[1] or level[2]) and not texts.get("justification", "x").strip():
         label = not_applicable_label() if level[1] else dont_know_label()
-        problems.append(_("{answer} needs a justification: say why.").format(answer=label))
+        problems.append(_("%(answer)s needs a justification: say why.") % {"answer": label})
     if problems:
         return None, problems
     return (*level, texts["justification"].strip(), texts["evidence"].strip(), texts["evidence_url"], confidence,
@@ -129,7 +129,7 @@ def describe_answer(values: tuple) -> str:
         return not_applicable_label()
     if dont_know:
         return dont_know_label()
-    return _("No answer") if score is None else _("Level {level}").format(level=score)
+    return _("No answer") if score is None else _("Level %(score)s") % {"score": score}
 
 
 def differences(old: tuple, new: tuple) -> list[tuple]:

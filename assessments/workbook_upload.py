@@ -51,9 +51,9 @@ def may_upload(assessment: Assessment) -> bool:
 
 def refuse_unless_draft(assessment: Assessment) -> None:
     if not may_upload(assessment):
-        raise WorkbookRefused(_("Refused: the assessment is {status}, so it no longer accepts workbooks. Nothing was "
+        raise WorkbookRefused(_("Refused: the assessment is %(status)s, so it no longer accepts workbooks. Nothing was "
                                 "changed; a focal point can return it to draft.")
-                              .format(status=assessment.get_status_display().lower()))
+                              % {"status": assessment.get_status_display().lower()})
 
 
 # --- Download ----------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def workbook_for(assessment: Assessment, *, editable: bool, round_table=None) ->
                 "downloaded": timezone.now().isoformat(timespec="seconds")}
     what = round_table.code if round_table else _("every round table")
     lines = [
-        _("Framework: {framework}. This workbook covers {what}.").format(framework=version.name, what=what),
+        _("Framework: %(framework)s. This workbook covers %(what)s.") % {"framework": version.name, "what": what},
         _("Answer in the shaded cells of each round table's sheet: Answer (0 to 4 as described in the Level "
           "columns, Not applicable or Don't know, from the drop-down), Justification (required for Not applicable "
           "and Don't know), Evidence, Evidence link (an http:// or https:// address), Confidence (drop-down) and "
@@ -214,8 +214,8 @@ def workbook_apply(*, assessment: Assessment, user, pending: Pending, choices: d
         raise WorkbookRefused(_("Nothing was saved: correct the refused rows in the workbook and upload it again."))
     undecided = [c.code for c in preview.conflicts if choices.get(c.pk) not in (CONFLICT_FILE, CONFLICT_ONLINE)]
     if undecided:
-        raise WorkbookRefused(_("Nothing was saved: for {codes}, choose whether to keep the online version or take "
-                                "the workbook's.").format(codes=", ".join(undecided)))
+        raise WorkbookRefused(_("Nothing was saved: for %(codes)s, choose whether to keep the online version or take "
+                                "the workbook's.") % {"codes": ", ".join(undecided)})
     by_pk = {row["pk"]: row for row in pending.rows}
     answers = []
     for outcome in preview.changes + preview.conflicts:

@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
 PLAIN_PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head><meta charset="utf-8"><title>{title} · HLD Assess</title></head>
 <body>
 <main>
@@ -44,7 +45,8 @@ def _plain(request: HttpRequest, status: int, title: str, text: str) -> HttpResp
             escape(_("If it happens again, tell the secretariat this reference:")), escape(request_id)
         )
     page = PLAIN_PAGE.format(
-        title=escape(title), text=escape(text), reference=reference, back=escape(_("Back to your assessments"))
+        title=escape(title), text=escape(text), reference=reference, back=escape(_("Back to your assessments")),
+        lang=escape(get_language() or "en"),
     )
     return HttpResponse(page, status=status)
 

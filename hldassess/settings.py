@@ -166,6 +166,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = QUESTIONNAIRE_FIELDS_PER_CRITERION * HLD_MAX_CRI
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Dates that Python writes into documents and messages go through date_format(value, "DATE_FORMAT"):
+# English says "1 December 2026" as the pages do; French and Spanish use Django's formats.
+FORMAT_MODULE_PATH = ["hldassess.formats"]
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]

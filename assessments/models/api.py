@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -13,7 +14,7 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “analysis notebook”.")
+    name = models.CharField(max_length=100, help_text=_("What the token is for, e.g. “analysis notebook”."))
     # The first characters of the token, shown in the list so a person can tell their tokens apart.
     prefix = models.CharField(max_length=12)
     # SHA-256 of the whole token: the token is 32 random bytes, so a fast hash is enough (nothing to guess).
@@ -27,7 +28,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
         constraints = [
             models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
                                    name="api_token_expires_after_creation"),

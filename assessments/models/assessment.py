@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .framework import Criterion, FrameworkVersion
@@ -17,7 +19,7 @@ SECRETARIAT_GROUP = "Secretariat"
 # A year of this century, optionally a short lowercase suffix: "2026", "2026-b". \A and \Z (not ^ and $, which
 # let a trailing newline through in Python) mean the same in Python, SQLite's REGEXP and PostgreSQL.
 CYCLE_PATTERN = r"\A20[0-9]{2}(-[a-z0-9]{1,8})?\Z"
-CYCLE_MESSAGE = "Give the cycle as a four-digit year from 2000 to 2099, optionally with a suffix such as 2026-b."
+CYCLE_MESSAGE = _("Give the cycle as a four-digit year from 2000 to 2099, optionally with a suffix such as 2026-b.")
 cycle_validator = RegexValidator(CYCLE_PATTERN, CYCLE_MESSAGE, code="cycle")
 
 
@@ -35,24 +37,24 @@ def is_secretariat(user) -> bool:
 
 class Government(models.Model):
     class Region(models.TextChoices):
-        AFRICA = "africa", "Africa"
-        AMERICAS = "americas", "Americas"
-        ASIA = "asia", "Asia"
-        EUROPE = "europe", "Europe"
-        OCEANIA = "oceania", "Oceania"
+        AFRICA = "africa", _("Africa")
+        AMERICAS = "americas", _("Americas")
+        ASIA = "asia", _("Asia")
+        EUROPE = "europe", _("Europe")
+        OCEANIA = "oceania", _("Oceania")
 
     name = models.CharField(max_length=200, unique=True)
     iso3 = models.CharField(
-        "ISO 3166 alpha-3 code",
+        _("ISO 3166 alpha-3 code"),
         max_length=3,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{3}$", "Use three capital letters, e.g. KEN.")],
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use three capital letters, e.g. KEN."))],
     )
-    un_region = models.CharField("UN region", max_length=10, choices=Region.choices)
+    un_region = models.CharField(_("UN region"), max_length=10, choices=Region.choices)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "government"
+        verbose_name = _("government")
         constraints = [
             models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="government_iso3_three_capitals")
         ]
@@ -63,9 +65,9 @@ class Government(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        CONTRIBUTOR = "contributor", "Contributor"
-        FOCAL_POINT = "focal_point", "Focal point"
-        VIEWER = "viewer", "Viewer"
+        CONTRIBUTOR = "contributor", _("Contributor")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        VIEWER = "viewer", _("Viewer")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="memberships")
@@ -73,7 +75,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["government", "user"]
-        verbose_name = "membership"
+        verbose_name = _("membership")
         constraints = [
             models.UniqueConstraint(fields=["user", "government"], name="membership_one_role_per_government")
         ]
@@ -103,19 +105,19 @@ class AssessmentQuerySet(models.QuerySet):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
 
     government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="assessments")
     framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="assessments")
-    cycle = models.CharField(max_length=20, validators=[cycle_validator], help_text="e.g. 2026 or 2026-b")
+    cycle = models.CharField(max_length=20, validators=[cycle_validator], help_text=_("e.g. 2026 or 2026-b"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Bumped by every change of a response or of the status: a report is cached per revision.
     revision = models.PositiveIntegerField(default=0)
-    is_origin = models.BooleanField("country of origin", default=True)
-    is_transit = models.BooleanField("country of transit", default=False)
-    is_destination = models.BooleanField("country of destination", default=True)
+    is_origin = models.BooleanField(_("country of origin"), default=True)
+    is_transit = models.BooleanField(_("country of transit"), default=False)
+    is_destination = models.BooleanField(_("country of destination"), default=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -137,7 +139,7 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["government", "-cycle"]
-        verbose_name = "assessment"
+        verbose_name = _("assessment")
         constraints = [
             models.UniqueConstraint(fields=["government", "cycle"], name="assessment_one_per_government_and_cycle"),
             models.CheckConstraint(condition=models.Q(cycle__regex=CYCLE_PATTERN), name="assessment_cycle_year_and_suffix"),
@@ -158,12 +160,16 @@ class Assessment(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and Assessment.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
-            raise AssessmentLocked(f"The assessment {self} is approved and can no longer change.")
+            raise AssessmentLocked(
+                gettext("The assessment %(assessment)s is approved and can no longer change.") % {"assessment": self}
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.is_approved:
-            raise AssessmentLocked(f"The assessment {self} is approved and cannot be deleted.")
+            raise AssessmentLocked(
+                gettext("The assessment %(assessment)s is approved and cannot be deleted.") % {"assessment": self}
+            )
         return super().delete(*args, **kwargs)
 
 
@@ -177,9 +183,9 @@ class ResponseQuerySet(models.QuerySet):
 
 class Response(models.Model):
     class Confidence(models.TextChoices):
-        SELF_DECLARED = "self_declared", "Self-declared"
-        DOCUMENTED = "documented", "Documented (evidence cited)"
-        EXTERNALLY_REVIEWED = "external", "Externally reviewed"
+        SELF_DECLARED = "self_declared", _("Self-declared")
+        DOCUMENTED = "documented", _("Documented (evidence cited)")
+        EXTERNALLY_REVIEWED = "external", _("Externally reviewed")
 
     TEXT_LIMIT = 5000
 
@@ -189,10 +195,10 @@ class Response(models.Model):
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(4)]
     )
     not_applicable = models.BooleanField(default=False)
-    dont_know = models.BooleanField("don't know", default=False)
+    dont_know = models.BooleanField(_("don't know"), default=False)
     justification = models.TextField(blank=True, max_length=TEXT_LIMIT)
-    evidence = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text="Instrument, date, reference, body.")
-    evidence_url = models.URLField("evidence link", blank=True, max_length=2000)
+    evidence = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text=_("Instrument, date, reference, body."))
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=2000)
     confidence = models.CharField(max_length=16, choices=Confidence.choices, default=Confidence.SELF_DECLARED)
     lead_institution = models.CharField(max_length=200, blank=True)
     # Counts saves, so that a page opened before someone else's save can tell (no lost updates).
@@ -205,7 +211,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["assessment", "criterion__code"]
-        verbose_name = "response"
+        verbose_name = _("response")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="response_one_per_criterion"),
             models.CheckConstraint(
@@ -230,28 +236,36 @@ class Response(models.Model):
     @property
     def answer_label(self) -> str:
         if self.not_applicable:
-            return "Not applicable"
+            return gettext("Not applicable")
         if self.dont_know:
-            return "Don't know"
+            return gettext("Don't know")
         if self.score is None:
-            return "Unanswered"
-        return f"Level {self.score}"
+            return gettext("Unanswered")
+        return gettext("Level %(score)s") % {"score": self.score}
 
     def clean(self):
         kinds = [self.score is not None, self.not_applicable, self.dont_know]
         if sum(kinds) > 1:
-            raise ValidationError("Choose one answer: a level, not applicable, or don't know.")
+            raise ValidationError(gettext("Choose one answer: a level, not applicable, or don't know."))
         if (self.not_applicable or self.dont_know) and not self.justification.strip():
-            raise ValidationError({"justification": "Say why: not applicable and don't know need a justification."})
+            raise ValidationError(
+                {"justification": gettext("Say why: not applicable and don't know need a justification.")}
+            )
 
     def save(self, *args, **kwargs):
         if Assessment.objects.filter(pk=self.assessment_id, status=Assessment.Status.APPROVED).exists():
-            raise AssessmentLocked(f"The assessment {self.assessment} is approved; its responses can no longer change.")
+            raise AssessmentLocked(
+                gettext("The assessment %(assessment)s is approved; its responses can no longer change.")
+                % {"assessment": self.assessment}
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if Assessment.objects.filter(pk=self.assessment_id, status=Assessment.Status.APPROVED).exists():
-            raise AssessmentLocked(f"The assessment {self.assessment} is approved; its responses cannot be deleted.")
+            raise AssessmentLocked(
+                gettext("The assessment %(assessment)s is approved; its responses cannot be deleted.")
+                % {"assessment": self.assessment}
+            )
         return super().delete(*args, **kwargs)
 
 

@@ -9,17 +9,19 @@ copied into them), so the deletion itself stays on record.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .assessment import Assessment, Government
 
 
 class AssessmentEvent(models.Model):
     class Action(models.TextChoices):
-        START = "start", "Started"
-        SUBMIT = "submit", "Submitted"
-        RETURN = "return", "Returned to draft"
-        APPROVE = "approve", "Approved"
-        DELETE = "delete", "Deleted"
+        START = "start", _("Started")
+        SUBMIT = "submit", _("Submitted")
+        RETURN = "return", _("Returned to draft")
+        APPROVE = "approve", _("Approved")
+        DELETE = "delete", _("Deleted")
 
     class Immutable(Exception):
         """A row of the log was about to be changed or deleted."""
@@ -36,7 +38,7 @@ class AssessmentEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        verbose_name = "assessment event"
+        verbose_name = _("assessment event")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(action="return", comment=""), name="assessment_event_return_has_comment"
@@ -52,8 +54,8 @@ class AssessmentEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise self.Immutable("A row of the transition log is never changed.")
+            raise self.Immutable(gettext("A row of the transition log is never changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise self.Immutable("A row of the transition log is never deleted.")
+        raise self.Immutable(gettext("A row of the transition log is never deleted."))

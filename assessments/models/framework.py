@@ -8,6 +8,8 @@ the guard, which is how the published HLD 2013 framework gets into a database.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import perspective as perspectives
 from .reference import GcmObjective, KeyElement, PolicySector, SdgDomain
@@ -28,7 +30,7 @@ class FrameworkVersionQuerySet(models.QuerySet):
     def delete(self):
         locked = self.exclude(status=FrameworkVersion.Status.DRAFT).first()
         if locked is not None:
-            raise FrameworkLocked(f"“{locked.name}” is {locked.status} and cannot be deleted.")
+            raise FrameworkLocked(locked.cannot_be_deleted_message())
         return super().delete()
 
     delete.alters_data = True
@@ -42,11 +44,11 @@ class FrameworkVersionManager(models.Manager.from_queryset(FrameworkVersionQuery
 
 class FrameworkVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
-    code = models.SlugField(max_length=40, unique=True, help_text="Short identifier, e.g. hld2013.")
+    code = models.SlugField(max_length=40, unique=True, help_text=_("Short identifier, e.g. hld2013."))
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -60,7 +62,7 @@ class FrameworkVersion(models.Model):
 
     class Meta:
         ordering = ["-created_at", "code"]
-        verbose_name = "framework version"
+        verbose_name = _("framework version")
         permissions = [("publish_frameworkversion", "Can publish or retire a framework version")]
 
     def __str__(self):
@@ -84,8 +86,13 @@ class FrameworkVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         if not self.is_draft:
-            raise FrameworkLocked(f"“{self.name}” is {self.status} and cannot be deleted.")
+            raise FrameworkLocked(self.cannot_be_deleted_message())
         return super().delete(*args, **kwargs)
+
+    def cannot_be_deleted_message(self) -> str:
+        return gettext("“%(name)s” is %(status)s and cannot be deleted.") % {
+            "name": self.name, "status": self.get_status_display().lower()
+        }
 
     def _refuse_locked_change(self):
         stored = FrameworkVersion.objects.filter(pk=self.pk).first()
@@ -94,11 +101,15 @@ class FrameworkVersion(models.Model):
         for field in ("code", "name", "description", "copied_from_id", "published_at"):
             if getattr(stored, field) != getattr(self, field):
                 raise FrameworkLocked(
-                    f"“{stored.name}” is {stored.status} and read-only; copy it to a new draft to change it."
+                    gettext("“%(name)s” is %(status)s and read-only; copy it to a new draft to change it.")
+                    % {"name": stored.name, "status": stored.get_status_display().lower()}
                 )
         retiring = stored.status == self.Status.PUBLISHED and self.status == self.Status.RETIRED
         if stored.status != self.status and not retiring:
-            raise FrameworkLocked(f"“{stored.name}” is {stored.status}; it can only be retired.")
+            raise FrameworkLocked(
+                gettext("“%(name)s” is %(status)s; it can only be retired.")
+                % {"name": stored.name, "status": stored.get_status_display().lower()}
+            )
 
 
 class FrameworkPartQuerySet(models.QuerySet):
@@ -132,8 +143,16 @@ class FrameworkPart(models.Model):
         version = self.framework_version
         if version is not None and not version.is_draft:
             raise FrameworkLocked(
-                f"{self._meta.verbose_name.capitalize()} “{self}” belongs to “{version.name}”, which is "
-                f"{version.status} and read-only; copy it to a new draft to change it."
+                gettext(
+                    "%(kind)s “%(part)s” belongs to “%(version)s”, which is %(status)s and read-only; copy it to a new "
+                    "draft to change it."
+                )
+                % {
+                    "kind": str(self._meta.verbose_name).capitalize(),
+                    "part": self,
+                    "version": version.name,
+                    "status": version.get_status_display().lower(),
+                }
             )
 
     def save(self, *args, **kwargs):
@@ -154,14 +173,14 @@ class RoundTable(FrameworkPart):
     version_path = "version"
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="round_tables")
     number = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=10, help_text="e.g. RT1")
-    title = models.TextField(help_text="Verbatim from the source document.")
+    code = models.CharField(max_length=10, help_text=_("e.g. RT1"))
+    title = models.TextField(help_text=_("Verbatim from the source document."))
 
     objects = RoundTableManager()
 
     class Meta:
         ordering = ["version", "number"]
-        verbose_name = "round table"
+        verbose_name = _("round table")
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="round_table_code_unique_in_version"),
             models.UniqueConstraint(fields=["version", "number"], name="round_table_number_unique_in_version"),
@@ -192,7 +211,7 @@ class ThemeManager(FrameworkPartManager):
 class Theme(FrameworkPart):
     version_path = "round_table__version"
     round_table = models.ForeignKey(RoundTable, on_delete=models.CASCADE, related_name="themes")
-    code = models.CharField(max_length=12, help_text="e.g. RT2.A")
+    code = models.CharField(max_length=12, help_text=_("e.g. RT2.A"))
     title = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -200,7 +219,7 @@ class Theme(FrameworkPart):
 
     class Meta:
         ordering = ["round_table", "order", "code"]
-        verbose_name = "theme"
+        verbose_name = _("theme")
         constraints = [
             models.UniqueConstraint(fields=["round_table", "code"], name="theme_code_unique_in_round_table"),
         ]
@@ -229,25 +248,25 @@ class Criterion(FrameworkPart):
     # Denormalised from theme → round table so that codes can be unique per version.
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="criteria", editable=False)
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(max_length=12, help_text="RTn.mm, e.g. RT2.07")
-    statement = models.TextField(help_text="An observable policy fact: “The government has …”.")
-    guidance = models.TextField(help_text="What counts as evidence.")
+    code = models.CharField(max_length=12, help_text=_("RTn.mm, e.g. RT2.07"))
+    statement = models.TextField(help_text=_("An observable policy fact: “The government has …”."))
+    guidance = models.TextField(help_text=_("What counts as evidence."))
     perspective = perspectives.PerspectiveField(
         max_length=40,
         choices=perspectives.CHOICES,
         default=perspectives.DEFAULT,
-        help_text="The countries the measure concerns: of origin, transit and/or destination.",
+        help_text=_("The countries the measure concerns: of origin, transit and/or destination."),
     )
     weight = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)], help_text="1 (lower) to 3 (higher)."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)], help_text=_("1 (lower) to 3 (higher).")
     )
-    source_file = models.CharField(max_length=100, help_text="Seed document file name.")
-    excerpt = models.TextField(help_text="Verbatim sentence or clause of the source that this criterion derives from.")
+    source_file = models.CharField(max_length=100, help_text=_("Seed document file name."))
+    excerpt = models.TextField(help_text=_("Verbatim sentence or clause of the source that this criterion derives from."))
     key_elements = models.ManyToManyField(KeyElement, related_name="criteria")
     sectors = models.ManyToManyField(PolicySector, related_name="criteria", blank=True)
-    sdg_domains = models.ManyToManyField(SdgDomain, related_name="criteria", blank=True, verbose_name="SDG 10.7.2 domains")
+    sdg_domains = models.ManyToManyField(SdgDomain, related_name="criteria", blank=True, verbose_name=_("SDG 10.7.2 domains"))
     gcm_objectives = models.ManyToManyField(
-        GcmObjective, related_name="criteria", blank=True, verbose_name="Global Compact objectives"
+        GcmObjective, related_name="criteria", blank=True, verbose_name=_("Global Compact objectives")
     )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", editable=False
@@ -257,8 +276,8 @@ class Criterion(FrameworkPart):
 
     class Meta:
         ordering = ["version", "code"]
-        verbose_name = "criterion"
-        verbose_name_plural = "criteria"
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="criterion_code_unique_in_version"),
             models.CheckConstraint(condition=models.Q(weight__gte=1, weight__lte=3), name="criterion_weight_1_to_3"),
@@ -298,13 +317,15 @@ class Criterion(FrameworkPart):
     def clean(self):
         self._take_version_from_theme()
         if self.weight is not None and not 1 <= self.weight <= 3:
-            raise ValidationError({"weight": "Weight must be 1, 2 or 3."})
+            raise ValidationError({"weight": gettext("Weight must be 1, 2 or 3.")})
         if (
             self.version_id
             and self.code
             and Criterion.objects.filter(version_id=self.version_id, code=self.code).exclude(pk=self.pk).exists()
         ):
-            raise ValidationError({"code": f"Another criterion of this version already has the code {self.code}."})
+            raise ValidationError(
+                {"code": gettext("Another criterion of this version already has the code %(code)s.") % {"code": self.code}}
+            )
 
 
 class CriterionPart(FrameworkPart):
@@ -326,7 +347,7 @@ class LevelDescriptorManager(FrameworkPartManager):
 class LevelDescriptor(CriterionPart):
     """What one maturity level (0-4) means for one criterion."""
 
-    LEVEL_LABELS = {0: "Not in place", 1: "Initial", 2: "Developing", 3: "Established", 4: "High road"}
+    LEVEL_LABELS = {0: _("Not in place"), 1: _("Initial"), 2: _("Developing"), 3: _("Established"), 4: _("High road")}
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(4)])
@@ -336,7 +357,7 @@ class LevelDescriptor(CriterionPart):
 
     class Meta:
         ordering = ["criterion", "level"]
-        verbose_name = "level descriptor"
+        verbose_name = _("level descriptor")
         constraints = [
             models.UniqueConstraint(fields=["criterion", "level"], name="descriptor_level_unique_per_criterion"),
             models.CheckConstraint(condition=models.Q(level__gte=0, level__lte=4), name="descriptor_level_0_to_4"),
@@ -352,11 +373,11 @@ class LevelDescriptor(CriterionPart):
 
     @property
     def label(self) -> str:
-        return self.LEVEL_LABELS.get(self.level, "")
+        return str(self.LEVEL_LABELS.get(self.level, ""))
 
     def clean(self):
         if self.level is not None and not 0 <= self.level <= 4:
-            raise ValidationError({"level": "Level must be between 0 and 4."})
+            raise ValidationError({"level": gettext("Level must be between 0 and 4.")})
 
 
 class SourcedTextManager(FrameworkPartManager):
@@ -391,7 +412,7 @@ class RecommendedAction(SourcedText):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="recommended_actions")
 
     class Meta(SourcedText.Meta):
-        verbose_name = "recommended action"
+        verbose_name = _("recommended action")
         constraints = [
             models.UniqueConstraint(fields=["criterion", "order"], name="recommended_action_order_unique"),
         ]
@@ -401,8 +422,8 @@ class SupportAvailable(SourcedText):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="support_available")
 
     class Meta(SourcedText.Meta):
-        verbose_name = "support available"
-        verbose_name_plural = "support available"
+        verbose_name = _("support available")
+        verbose_name_plural = _("support available")
         constraints = [
             models.UniqueConstraint(fields=["criterion", "order"], name="support_available_order_unique"),
         ]
@@ -428,7 +449,7 @@ class CoherenceLink(FrameworkPart):
 
     class Meta:
         ordering = ["from_criterion", "to_criterion"]
-        verbose_name = "coherence link"
+        verbose_name = _("coherence link")
         constraints = [
             models.UniqueConstraint(fields=["from_criterion", "to_criterion"], name="coherence_link_unique_pair"),
             models.CheckConstraint(
@@ -450,10 +471,10 @@ class CoherenceLink(FrameworkPart):
 
     def clean(self):
         if self.from_criterion_id and self.from_criterion_id == self.to_criterion_id:
-            raise ValidationError("A criterion cannot be linked to itself.")
+            raise ValidationError(gettext("A criterion cannot be linked to itself."))
         if (
             self.from_criterion_id
             and self.to_criterion_id
             and self.from_criterion.version_id != self.to_criterion.version_id
         ):
-            raise ValidationError("Both criteria of a coherence link must belong to the same framework version.")
+            raise ValidationError(gettext("Both criteria of a coherence link must belong to the same framework version."))

@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .assessment import Government, Membership
 
@@ -39,9 +41,9 @@ def is_secretariat_admin(user) -> bool:
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     email = models.EmailField()
     government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="invitations")
@@ -59,7 +61,7 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "invitation"
+        verbose_name = _("invitation")
         permissions = [(SECRETARIAT_ADMIN_PERMISSION, "Can create governments and invite their focal points")]
         constraints = [
             models.UniqueConstraint(
@@ -86,7 +88,7 @@ class Invitation(models.Model):
     @property
     def state_label(self) -> str:
         if self.status == self.Status.PENDING and self.is_expired:
-            return "Expired"
+            return gettext("Expired")
         return self.get_status_display()
 
 
@@ -102,7 +104,7 @@ class MembershipChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
-        verbose_name = "membership change"
+        verbose_name = _("membership change")
         constraints = [
             models.CheckConstraint(condition=~models.Q(old_role=models.F("new_role")), name="membership_change_changes")
         ]
@@ -115,7 +117,7 @@ class MembershipChange(models.Model):
         old = self.get_old_role_display() if self.old_role else None
         new = self.get_new_role_display() if self.new_role else None
         if old is None:
-            return f"added as {new.lower()}"
+            return gettext("added as %(role)s") % {"role": new.lower()}
         if new is None:
-            return f"removed (was {old.lower()})"
-        return f"{old.lower()} → {new.lower()}"
+            return gettext("removed (was %(role)s)") % {"role": old.lower()}
+        return gettext("%(old)s → %(new)s") % {"old": old.lower(), "new": new.lower()}

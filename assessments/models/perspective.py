@@ -10,11 +10,17 @@ fixture loads unchanged.
 from collections.abc import Iterable
 
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 ORIGIN, TRANSIT, DESTINATION = "origin", "transit", "destination"
 PERSPECTIVES = (ORIGIN, TRANSIT, DESTINATION)  # canonical order
 LEGACY = {"both": (ORIGIN, DESTINATION)}
-NAMES = {ORIGIN: "origin", TRANSIT: "transit", DESTINATION: "destination"}
+NAMES = {
+    ORIGIN: pgettext_lazy("country of", "origin"),
+    TRANSIT: pgettext_lazy("country of", "transit"),
+    DESTINATION: pgettext_lazy("country of", "destination"),
+}
 
 
 def perspective_value(perspectives: Iterable[str]) -> str:
@@ -31,18 +37,34 @@ def perspective_set(value: str) -> frozenset[str]:
 
 
 def describe(perspectives: Iterable[str], joiner: str = "and") -> str:
-    """“origin”, “origin and transit”, “origin, transit and destination”."""
-    names = [NAMES[p] for p in PERSPECTIVES if p in set(perspectives)]
+    """“origin”, “origin and transit”, “origin, transit and destination” (joiner "or": “origin or transit”)."""
+    names = [str(NAMES[p]) for p in PERSPECTIVES if p in set(perspectives)]
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+    if len(names) == 2:
+        if joiner == "or":
+            return pgettext("perspectives", "%(first)s or %(second)s") % {"first": names[0], "second": names[1]}
+        return pgettext("perspectives", "%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+    values = {"first": names[0], "second": names[1], "third": names[2]}
+    if joiner == "or":
+        return pgettext("perspectives", "%(first)s, %(second)s or %(third)s") % values
+    return pgettext("perspectives", "%(first)s, %(second)s and %(third)s") % values
+
+
+def _label(chosen: tuple[str, ...]) -> str:
+    text = describe(chosen)
+    return text[:1].upper() + text[1:]
+
+
+_lazy_label = lazy(_label, str)
 
 
 def _combinations() -> list[tuple[str, str]]:
     combos = []
     for mask in range(1, 8):
-        chosen = [p for bit, p in enumerate(PERSPECTIVES) if mask & (1 << bit)]
-        combos.append((perspective_value(chosen), describe(chosen).capitalize()))
+        chosen = tuple(p for bit, p in enumerate(PERSPECTIVES) if mask & (1 << bit))
+        # The label is built when it is shown, in the language of the request.
+        combos.append((perspective_value(chosen), _lazy_label(chosen)))
     return sorted(combos, key=lambda item: (item[0].count(","), [PERSPECTIVES.index(p) for p in item[0].split(",")]))
 
 

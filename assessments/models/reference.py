@@ -9,15 +9,24 @@ with ``raw=True`` and bypass ``save()``.
 """
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def reference_locked_error(row, version):
     from .framework import FrameworkLocked  # framework.py imports this module
 
     return FrameworkLocked(
-        f"{row._meta.verbose_name.capitalize()} “{row}” is used by “{version.name}”, which is {version.status} and "
-        "read-only: its reports must keep their wording. Add a new entry and tag the criteria of a draft version "
-        "with it instead."
+        gettext(
+            "%(kind)s “%(row)s” is used by “%(version)s”, which is %(status)s and read-only: its reports must keep "
+            "their wording. Add a new entry and tag the criteria of a draft version with it instead."
+        )
+        % {
+            "kind": str(row._meta.verbose_name).capitalize(),
+            "row": row,
+            "version": version.name,
+            "status": version.get_status_display().lower(),
+        }
     )
 
 
@@ -82,7 +91,7 @@ class KeyElement(ReferenceRow):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "key element"
+        verbose_name = _("key element")
 
     def __str__(self):
         return f"({self.code}) {self.title}"
@@ -99,7 +108,7 @@ class PolicySector(ReferenceRow):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "policy sector"
+        verbose_name = _("policy sector")
 
     def __str__(self):
         return self.name
@@ -119,7 +128,7 @@ class SdgDomain(ReferenceRow):
 
     class Meta:
         ordering = ["order"]
-        verbose_name = "SDG 10.7.2 domain"
+        verbose_name = _("SDG 10.7.2 domain")
 
     def __str__(self):
         return self.name
@@ -143,7 +152,7 @@ class GcmObjective(ReferenceRow):
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "Global Compact objective"
+        verbose_name = _("Global Compact objective")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(number__gte=1, number__lte=23), name="gcm_objective_number_1_to_23"

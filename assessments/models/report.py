@@ -27,8 +27,8 @@ class ReportFile(models.Model):
     kind = models.CharField(max_length=20, default="full")
     language = models.CharField(max_length=10, default="en")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.CharField(max_length=200, blank=True, help_text="What the render is doing, shown while waiting.")
-    error = models.TextField(blank=True, help_text="Why the render failed (for the maintainers; the log has more).")
+    progress = models.CharField(max_length=200, blank=True, help_text=_("What the render is doing, shown while waiting."))
+    error = models.TextField(blank=True, help_text=_("Why the render failed (for the maintainers; the log has more)."))
     # Written only once the file is complete, so a reader never gets half a file.
     file = models.FileField(upload_to="reports/", max_length=200, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -38,7 +38,7 @@ class ReportFile(models.Model):
 
     class Meta:
         ordering = ["assessment", "kind", "language", "-revision"]
-        verbose_name = "stored document"
+        verbose_name = _("stored document")
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "revision", "kind", "language"], name="report_file_one_per_revision_kind_language"
@@ -53,7 +53,7 @@ class ReportFile(models.Model):
 
     def clean(self):
         if self.status == self.Status.READY and not self.file:
-            raise ValidationError("A ready document must have its file.")
+            raise ValidationError(_("A ready document must have its file."))
 
     @property
     def is_ready(self) -> bool:

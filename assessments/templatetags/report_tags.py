@@ -2,20 +2,22 @@ import unicodedata
 
 from django import template
 
+from ..formatting import number, percent
+
 register = template.Library()
 
 
 @register.filter
 def pct(value) -> str:
     """A percentage for people: whole numbers, a dash for "nothing to score"."""
-    return "—" if value is None else f"{value:.0f} %"
+    return "—" if value is None else percent(value)
 
 
 @register.filter
 def signed(value) -> str:
     if value is None:
         return "—"
-    return f"{value:+.0f}"
+    return f"{value:+.0f}"[0] + number(abs(value), 0)  # the sign as Python writes it, the digits as the language does
 
 
 @register.filter

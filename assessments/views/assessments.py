@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from ..access import access_of
 from ..conditional import release
@@ -136,21 +136,21 @@ def page_cache_key(assessment: Assessment, *parts) -> str:
 
 
 HISTORY_FIELDS = [
-    ("score", "Level"),
-    ("not_applicable", "Not applicable"),
-    ("dont_know", "Don't know"),
-    ("justification", "Justification"),
-    ("evidence", "Evidence"),
-    ("evidence_url", "Evidence link"),
-    ("confidence", "Confidence"),
-    ("lead_institution", "Lead institution"),
+    ("score", gettext_lazy("Level")),
+    ("not_applicable", gettext_lazy("Not applicable")),
+    ("dont_know", gettext_lazy("Don't know")),
+    ("justification", gettext_lazy("Justification")),
+    ("evidence", gettext_lazy("Evidence")),
+    ("evidence_url", gettext_lazy("Evidence link")),
+    ("confidence", gettext_lazy("Confidence")),
+    ("lead_institution", gettext_lazy("Lead institution")),
 ]
 
 
 def _history_value(name: str, value):
     """What a person reads in the history table: labels, not stored codes."""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if name == "confidence" and value in Response.Confidence.values:
         return Response.Confidence(value).label
     return value

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import documents
@@ -24,7 +25,7 @@ def _lookup(request: HttpRequest, pk: int, kind: str, language: str):
     assessment, _membership = get_assessment(request, pk)
     document_kind = documents.get_kind(kind)
     if document_kind is None or language not in documents.LANGUAGES:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     return assessment, document_kind
 
 

@@ -44,7 +44,7 @@ def _criterion(assessment: Assessment, criterion_pk) -> Criterion:
     """The assessment's criterion, or 404 for another version's, a missing one, or a value that is no id."""
     criterion_pk = str(criterion_pk)
     if not (criterion_pk.isascii() and criterion_pk.isdigit() and len(criterion_pk) <= 18):
-        raise Http404("No such criterion in this assessment.")
+        raise Http404(_("No such criterion in this assessment."))
     return get_object_or_404(
         assessment.framework_version.criteria.prefetch_related("recommended_actions", "support_available",
                                                                "descriptors"),

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.utils.translation import gettext_lazy
 
 from .. import unsaved_input
@@ -69,7 +69,7 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     may_write = membership is not None and membership.can_edit
     if request.method == "POST" and not editable:
         if not may_write:
-            raise PermissionDenied("You cannot change this assessment.")
+            raise PermissionDenied(_("You cannot change this assessment."))
         return _refused(request, assessment, round_table, request.POST)
 
     restored = None
@@ -171,7 +171,7 @@ def _questionnaire_page(request, assessment, round_table, editable, restored: Qu
         posted_ids = {int(m.group(1)) for key in data for m in [CRITERION_FIELD.match(key)] if m}
         forms = [ResponseForm(data, criterion=c, response=responses.get(c.pk)) for c in criteria]
         if posted_ids - page_ids:
-            messages.error(request, "Nothing was saved: the form names criteria that are not on this page. Reload it.")
+            messages.error(request, _("Nothing was saved: the form names criteria that are not on this page. Reload it."))
         elif all(form.is_valid() for form in forms):
             answers = [f.to_input() for f in forms]
             try:
@@ -188,13 +188,17 @@ def _questionnaire_page(request, assessment, round_table, editable, restored: Qu
             except AssessmentError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"Saved {round_table.code}: {changed} answer(s) changed.")
+                messages.success(
+                    request,
+                    ngettext("Saved %(code)s: %(count)d answer(s) changed.", "Saved %(code)s: %(count)d answer(s) changed.",
+                             changed) % {"code": round_table.code, "count": changed},
+                )
                 _warn_about_missing_evidence(request, assessment, round_table)
                 target = request.POST.get("next_round_table")
                 number = int(target) if target and re.fullmatch(r"[0-9]{1,4}", target) else round_table.number
                 return redirect("questionnaire", pk=assessment.pk, number=number)
         else:
-            messages.error(request, "Nothing was saved: correct the answers marked below.")
+            messages.error(request, _("Nothing was saved: correct the answers marked below."))
 
     forms = {c.pk: ResponseForm(data, criterion=c, response=responses.get(c.pk), read_only=not editable) for c in criteria}
     if data is not None:
@@ -300,12 +304,15 @@ def _refused(request, assessment, round_table, data: QueryDict) -> HttpResponse:
         sections.append({"theme": theme, "items": items})
     who = assessment.submitted_by if assessment.status == Assessment.Status.SUBMITTED else assessment.approved_by
     status = assessment.get_status_display().lower()
-    messages.error(
-        request,
-        _("Not saved: the assessment was %(status)s%(by)s while you were editing, so it can no longer be changed "
-          "from this page. Your input is shown below, read-only: copy what you need, and ask the focal point to "
-          "return the assessment to draft.") % {"status": status, "by": f" by {who}" if who else ""},
-    )
+    if who:
+        text = _("Not saved: the assessment was %(status)s by %(person)s while you were editing, so it can no longer "
+                 "be changed from this page. Your input is shown below, read-only: copy what you need, and ask the "
+                 "focal point to return the assessment to draft.") % {"status": status, "person": who}
+    else:
+        text = _("Not saved: the assessment was %(status)s while you were editing, so it can no longer be changed "
+                 "from this page. Your input is shown below, read-only: copy what you need, and ask the focal point "
+                 "to return the assessment to draft.") % {"status": status}
+    messages.error(request, text)
     sections_html = render_to_string("assessments/_questionnaire_sections.html",
                                      {"assessment": assessment, "sections": sections}, request=request)
     return _render(request, assessment, round_table, sections_html, editable=False, refused=True, status=409)

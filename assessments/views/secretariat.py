@@ -132,7 +132,7 @@ def status_xlsx(request: HttpRequest) -> HttpResponse:
     query = _status_query(request)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"Status {query['cycle']}"[:31]
+    sheet.title = (_("Status %(cycle)s") % {"cycle": query["cycle"]})[:31]
     sheet.append(EXPORT_COLUMNS)
     for row in _export_rows(_rows(query)):
         # openpyxl stores a string that starts with "=" as a formula: neutralise text as in the CSV.

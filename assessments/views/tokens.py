@@ -44,6 +44,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         token = api_token_revoke(user=request.user, pk=pk)
     except ApiToken.DoesNotExist as error:
-        raise Http404("No such token.") from error
+        raise Http404(_("No such token.")) from error
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("api_tokens")

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..reports import file_stem
@@ -114,5 +115,6 @@ def workbook_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except (WorkbookRefused, NotAllowed) as error:
         messages.error(request, str(error))
         return _preview_page(request, assessment, key, pending.filename, pending.rows, status=409, choices=choices)
-    messages.success(request, _("Saved from the workbook: {count} answer(s) changed.").format(count=written))
+    messages.success(request, ngettext("Saved from the workbook: %(count)d answer(s) changed.",
+                                       "Saved from the workbook: %(count)d answer(s) changed.", written) % {"count": written})
     return redirect("assessment_detail", pk=assessment.pk)

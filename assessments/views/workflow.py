@@ -36,7 +36,7 @@ def assessment_start_view(request: HttpRequest, government_pk: int) -> HttpRespo
     form = StartAssessmentForm(request.POST, prefix=f"g{government.pk}")
     if not form.is_valid():
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"The assessment was not started: {errors}")
+        messages.error(request, _("The assessment was not started: %(errors)s") % {"errors": errors})
         return redirect("home")
     try:
         assessment = assessment_start(government=government, user=request.user, **form.cleaned_data)
@@ -45,18 +45,18 @@ def assessment_start_view(request: HttpRequest, government_pk: int) -> HttpRespo
     except AssessmentError as error:
         messages.error(request, str(error))
         return redirect("home")
-    messages.success(request, f"Started the assessment {assessment}.")
+    messages.success(request, _("Started the assessment %(assessment)s.") % {"assessment": assessment})
     return redirect("assessment_detail", pk=assessment.pk)
 
 
 def _workflow_action(request, pk, write, done: str, failed: str, **kwargs) -> HttpResponse:
-    assessment, _ = get_assessment(request, pk)
+    assessment, _membership = get_assessment(request, pk)
     try:
         write(assessment=assessment, user=request.user, **kwargs)
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except AssessmentError as error:
-        messages.error(request, f"{failed} {error}")
+        messages.error(request, _("%(failed)s %(error)s") % {"failed": failed, "error": error})
     else:
         messages.success(request, done)
     return redirect("assessment_detail", pk=assessment.pk)
@@ -122,13 +122,13 @@ def assessment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from error
         except AssessmentError as error:
-            messages.error(request, f"{_('Not deleted:')} {error}")
+            messages.error(request, _("Not deleted: %(error)s") % {"error": error})
             return redirect("assessment_detail", pk=assessment.pk)
-        messages.success(request, _("Deleted the draft assessment {assessment}.").format(assessment=assessment))
+        messages.success(request, _("Deleted the draft assessment %(assessment)s.") % {"assessment": assessment})
         return redirect("home")
     if assessment.status != Assessment.Status.DRAFT:
-        messages.error(request, _("Only a draft can be deleted; this assessment is {status}.").format(
-            status=assessment.get_status_display().lower()))
+        messages.error(request, _("Only a draft can be deleted; this assessment is %(status)s.") % {
+            "status": assessment.get_status_display().lower()})
         return redirect("assessment_detail", pk=assessment.pk)
     return render(request, "assessments/delete_confirm.html", {
         "assessment": assessment,
