@@ -51,6 +51,10 @@ def render_docx(report: Report) -> bytes:
     ])
     if not report.is_approved:
         _paragraph(document, _("DRAFT — not approved"), bold=True)
+    if translation.get_language() != "en":
+        _paragraph(document, _("The framework's texts in this document are an unofficial translation of the English "
+                               "original. The quoted source excerpts are in English, the language of the source "
+                               "documents."))
 
     document.add_heading(_("1. Overall score"), level=1)
     if report.overall.band:
