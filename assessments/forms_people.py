@@ -21,7 +21,7 @@ class GovernmentForm(forms.ModelForm):
     class Meta:
         model = Government
         fields = ["name", "iso3", "un_region"]
-        labels = {"iso3": _("ISO 3166 alpha-3 code"), "un_region": _("UN region (M49)")}
+        labels = {"name": _("Name"), "iso3": _("ISO 3166 alpha-3 code"), "un_region": _("UN region (M49)")}
         help_texts = {"iso3": _("Three capital letters, e.g. KEN for Kenya. X codes are for fictional governments.")}
 
     def clean_iso3(self):
