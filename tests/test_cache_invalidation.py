@@ -68,7 +68,7 @@ def test_each_workflow_transition_shows_at_once(world, settings, transition):
         expected = Assessment.Status.APPROVED
     assert Assessment.objects.get(pk=world.assessment.pk).status == expected
     after, report_after = (contributor.get(url).content.decode() for url in pages(world))
-    label = Assessment.Status(expected).label
+    label = str(Assessment.Status(expected).label)
     assert label in report_after and report_after != report
     if expected == Assessment.Status.DRAFT:
         assert "does not allow changes" not in after and "Fix RT1 please" in after
