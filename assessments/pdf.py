@@ -12,6 +12,8 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -40,13 +42,29 @@ class LocalOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def page_css() -> str:
+    """The words of the page margins (page numbers, the draft mark) in the active language: CSS ``content``
+    cannot be translated in the stylesheet itself."""
+    page_of = _("Page %(page)s of %(pages)s") % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = [f"counter({part})" if part in ("page", "pages") else _css_string(part) for part in page_of.split("\x00")]
+    return mark_safe(
+        "@page { @bottom-right { content: " + " ".join(p for p in parts if p != '""') + "; } }\n"
+        "body.draft .cover { string-set: draftmark " + _css_string(_("DRAFT — not approved")) + "; }"
+    )
+
+
 def render_full_html(report: Report) -> str:
-    return render_to_string("assessments/pdf/report.html", {"report": report, "charts": report_charts(report)})
+    return render_to_string("assessments/pdf/report.html",
+                            {"report": report, "charts": report_charts(report), "page_css": page_css()})
 
 
 def render_brief_html(report: Report) -> str:
-    return render_to_string("assessments/pdf/brief.html",
-                            {"report": report, "brief": brief_content(report), "radar": radar_chart(report)})
+    return render_to_string("assessments/pdf/brief.html", {
+        "report": report, "brief": brief_content(report), "radar": radar_chart(report), "page_css": page_css()})
 
 
 def write_pdf(html: str) -> bytes:
