@@ -7,16 +7,30 @@
   "use strict";
   var number = new Intl.NumberFormat(document.documentElement.lang || "en");
 
+  // The sentences come translated from the page (data-*-text on the form); English if they are missing.
+  var TEXTS = {
+    count: "{length} of {limit} characters.",
+    overOne: "{over} character too many: {length} of at most {limit}. Shorten it before saving.",
+    overMany: "{over} characters too many: {length} of at most {limit}. Shorten it before saving."
+  };
+
+  function sentence(field, key, values) {
+    var form = field.closest("form");
+    var attribute = {count: "data-count-text", overOne: "data-over-one-text", overMany: "data-over-many-text"}[key];
+    var text = (form && form.getAttribute(attribute)) || TEXTS[key];
+    return text.replace(/\{(length|limit|over)\}/g, function (match, name) { return number.format(values[name]); });
+  }
+
   function describe(field, counter) {
     var limit = parseInt(field.getAttribute("data-limit"), 10);
     var length = field.value.length;
+    var values = {length: length, limit: limit, over: length - limit};
     if (length > limit) {
-      counter.textContent = number.format(length - limit) + (length - limit === 1 ? " character" : " characters") +
-        " too many: " + number.format(length) + " of at most " + number.format(limit) + ". Shorten it before saving.";
+      counter.textContent = sentence(field, length - limit === 1 ? "overOne" : "overMany", values);
       counter.classList.add("over");
       field.setAttribute("aria-invalid", "true");
     } else {
-      counter.textContent = number.format(length) + " of " + number.format(limit) + " characters.";
+      counter.textContent = sentence(field, "count", values);
       counter.classList.remove("over");
       if (!field.classList.contains("is-invalid")) { field.removeAttribute("aria-invalid"); }
     }
