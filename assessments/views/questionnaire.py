@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _, ngettext
 from django.utils.translation import gettext_lazy
 
-from .. import unsaved_input
+from .. import page_cache, unsaved_input
 from ..forms import ResponseForm, initial_for
 from ..models import Assessment, Criterion, Response
 from ..progress import cached_progress
@@ -83,6 +83,10 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                                      "form below, not saved yet: check them and save."))
 
     cacheable = request.method == "GET" and restored is None
+    whole_page = page_cache.page_key(request, assessment.pk, assessment.created_at.timestamp(), assessment.revision,
+                                     round_table.pk, editable) if cacheable else None
+    if (served := page_cache.cached(request, whole_page)) is not None:
+        return served
     cache_key = _sections_cache_key(assessment, round_table, editable) if cacheable else ""
     sections_html = cache.get(cache_key) if cacheable else None
     errors = []
@@ -95,6 +99,10 @@ def questionnaire(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         errors = outcome.errors
         if cacheable:
             cache.set(cache_key, sections_html, timeout=3600)
+    if whole_page and not errors:
+        response = _render(request, assessment, round_table, sections_html, editable=editable,
+                           csrf_token=page_cache.PLACEHOLDER)
+        return page_cache.keep(request, whole_page, response)
     return _render(request, assessment, round_table, sections_html, editable=editable, errors=errors)
 
 
@@ -111,8 +119,11 @@ def _sections_cache_key(assessment: Assessment, round_table, editable: bool) -> 
                                     stamp["n"], last, stamp["edits"] or 0)
 
 
-def _render(request, assessment, round_table, sections_html, *, editable, errors=(), refused=False, status=200):
+def _render(request, assessment, round_table, sections_html, *, editable, errors=(), refused=False, status=200,
+            csrf_token=None):
+    """The page around the criterion cards; ``csrf_token`` replaces the request's token (page_cache)."""
     progress = cached_progress(assessment)
+    extra = {"csrf_token": csrf_token} if csrf_token else {}
     numbers = [p.round_table.number for p in progress.round_tables]
     position = numbers.index(round_table.number)
     return render(
@@ -130,6 +141,7 @@ def _render(request, assessment, round_table, sections_html, *, editable, errors
             "progress": progress,
             "previous_number": numbers[position - 1] if position > 0 else None,
             "next_number": numbers[position + 1] if position + 1 < len(numbers) else None,
+            **extra,
         },
         status=status,
     )
