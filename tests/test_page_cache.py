@@ -63,3 +63,20 @@ def test_a_page_with_a_waiting_message_is_rendered_and_shows_it(world):
     shown = client.get(saved["Location"]).content.decode()
     assert 'role="status"' in shown and "alert-success" in shown  # the "saved" message, not a cached copy
     assert "alert-success" not in client.get(url(world)).content.decode()  # shown once
+
+
+def test_the_report_page_comes_from_the_cache_until_the_next_save(world):
+    from tests.factories import answer_all
+
+    answer_all(world.assessment)
+    client = signed_in(world.focal)
+    report = reverse("report", args=[world.assessment.pk])
+    with CaptureQueriesContext(connection) as rendered:
+        first = client.get(report)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(report)
+    assert TOKEN.sub("", first.content.decode()) == TOKEN.sub("", second.content.decode())
+    assert second["ETag"] == first["ETag"] and len(queries) < len(rendered)
+    world.assessment.responses.filter(score=2).update(justification="Changed behind the page")
+    world.assessment.__class__.objects.filter(pk=world.assessment.pk).update(revision=world.assessment.revision + 1)
+    assert "Changed behind the page" in client.get(report).content.decode()

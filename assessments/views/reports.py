@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 
+from .. import page_cache
 from ..charts import report_charts
 from ..conditional import not_modified, page_etag, revalidated
 from ..csv_safety import safe_cell
@@ -42,6 +43,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
+    whole_page = page_cache.page_key(request, "report", assessment.pk, assessment.created_at.timestamp(),
+                                     assessment.revision)
+    if (served := page_cache.cached(request, whole_page)) is not None:
+        return revalidated(served, etag)
     cache_key = page_cache_key(assessment, "report")
     html = cache.get(cache_key)
     if html is None:
@@ -50,8 +55,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                                 {"assessment": assessment, "report": data, "charts": report_charts(data),
                                  "document_kinds": document_kinds()}, request=request)
         cache.set(cache_key, html, timeout=3600)
-    page = render(request, "assessments/report.html", {"assessment": assessment, "report_html": mark_safe(html)})
-    return revalidated(page, etag)
+    context = {"assessment": assessment, "report_html": mark_safe(html)}
+    if whole_page:
+        page = render(request, "assessments/report.html", {**context, "csrf_token": page_cache.PLACEHOLDER})
+        return revalidated(page_cache.keep(request, whole_page, page), etag)
+    return revalidated(render(request, "assessments/report.html", context), etag)
 
 
 @login_required
