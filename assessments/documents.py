@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from .models import Assessment, ReportFile
+from .models import Assessment, Membership, ReportFile
 from .reports import build_report, file_stem
 
 logger = logging.getLogger(__name__)
@@ -153,16 +153,24 @@ def _enqueue(document_id: int, start: datetime | None) -> None:
     job.enqueue(document_id)
 
 
-def queue_all(assessment: Assessment) -> list[ReportFile]:
-    """Queue every document of the assessment's current revision, so that its readers never wait.
+def reader_languages(assessment: Assessment) -> list[str]:
+    """The languages its readers are likely to want: those its government's members chose, the default one and
+    the one of the person acting now. Another language is rendered when someone asks for it."""
+    chosen = Membership.objects.filter(government_id=assessment.government_id).values_list(
+        "user__profile__language", flat=True)
+    wanted = {settings.LANGUAGE_CODE, translation.get_language(), *chosen}
+    return [language for language in LANGUAGES if language in wanted]
 
-    Called after a submission or an approval has been committed (``workflow.py``).
+
+def queue_all(assessment: Assessment) -> list[ReportFile]:
+    """Queue every document of the assessment's current revision in its readers' languages, so that they never
+    wait. Called after a submission or an approval has been committed (``workflow.py``).
     """
     assessment = Assessment.objects.get(pk=assessment.pk)
     return [
         document_request(assessment=assessment, kind=kind, language=language)
         for kind in KINDS
-        for language in LANGUAGES
+        for language in reader_languages(assessment)
     ]
 
 

@@ -286,7 +286,7 @@ def test_editor_publishes_a_new_framework_version_and_the_approved_report_is_unc
     admin.goto(f"/admin/assessments/criterion/?version__id__exact={draft.pk}")
     admin.get_by_role("link", name=criterion.code, exact=True).click()
     new_statement = "The government publishes a revised statement for the next cycle."
-    admin.get_by_label("Statement:").fill(new_statement)
+    admin.get_by_label("Statement [en]:").fill(new_statement)  # each language has its own field
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Criterion.objects.get(pk=copy.pk).statement == new_statement
