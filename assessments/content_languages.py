@@ -8,6 +8,7 @@ before it is published (``settings.HLD_FRAMEWORK_LANGUAGES``, all three by defau
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -43,9 +44,8 @@ def texts(obj, *fields: str) -> dict[str, str | None]:
 
 
 def language_name(code: str) -> str:
-    from django.utils.translation import get_language_info
-
-    return _(get_language_info(code)["name"])
+    """The language's name in the active language ("French", "français", "francés")."""
+    return get_language_info(code)["name_translated"]
 
 
 @dataclass(frozen=True)

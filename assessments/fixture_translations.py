@@ -83,14 +83,6 @@ def _criterion_problems(english: dict, tr: dict | None, where: str) -> list[str]
     return found
 
 
-def criterion_texts(tr: dict, language: str) -> dict:
-    """The ``_<language>`` fields of a criterion, its levels and its lists, from its translation entry."""
-    return {
-        f"statement_{language}": _text(tr["statement"]),
-        f"guidance_{language}": _text(tr["guidance"]),
-    }
-
-
 def main(argv: list[str]) -> int:
     source_dir, languages = Path(argv[0]), argv[1:] or list(TRANSLATED_LANGUAGES)
     round_tables = [yaml.safe_load(path.read_text()) for path in sorted(source_dir.glob("rt*.yaml"))]
