@@ -254,22 +254,6 @@ class ThemeAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     def criteria_count(self, obj):
         return obj.criteria_total
 
-    @admin.display(description=_("languages"))
-    def languages(self, obj):
-        """How complete each language is; publishing needs the required ones complete (content_languages)."""
-        if obj is None or obj.pk is None:
-            return "-"
-        lines = []
-        for state in completeness(obj):
-            line = _("%(language)s: %(done)s of %(total)s texts (%(percent)s%%)") % {
-                "language": language_name(state.language), "done": state.done, "total": state.total,
-                "percent": state.percent}
-            if state.missing:
-                shown = ", ".join(state.missing[:20]) + (" …" if len(state.missing) > 20 else "")
-                line += " — " + _("missing: %(missing)s") % {"missing": shown}
-            lines.append(line)
-        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         draft_only_choices(db_field, kwargs, "round_table", RoundTable.objects.filter(version__status="draft"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -51,14 +51,18 @@ def tag(*parts, weak: bool = False) -> str:
     return f'W/"{digest}"' if weak else f'"{digest}"'
 
 
+def person_identity(user) -> tuple:
+    """What a page shows of the person: who they are, the header's links (staff, secretariat) and their roles."""
+    access = access_of(user)
+    return (user.pk, user.get_username(), user.get_full_name(), user.is_staff, access.secretariat,
+            sorted((g, m.role) for g, m in access.memberships.items()))
+
+
 def page_etag(request: HttpRequest, *parts) -> str | None:
     """The weak ETag of a page for this person in this session and language, or None while messages wait."""
     if len(messages.get_messages(request)):  # len() reads the storage without marking the messages shown
         return None
-    user = request.user
-    access = access_of(user)
-    person = (user.pk, user.get_username(), user.get_full_name(), user.is_staff, access.secretariat,
-              sorted((g, m.role) for g, m in access.memberships.items()))
+    person = person_identity(request.user)
     get_token(request)  # the page's forms need it anyway; made now, the secret is the one the page carries
     session = (request.session.session_key or "", request.META.get("CSRF_COOKIE", ""))
     return tag(*parts, get_language(), person, session, release(), weak=True)

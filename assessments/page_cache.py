@@ -15,8 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from .access import access_of
-from .conditional import release
+from .conditional import person_identity, release
 
 PLACEHOLDER = "hld-csrf-token-placeholder"
 TIMEOUT = 300  # seconds: a page keeps a person's name and links at most this long after they change
@@ -26,10 +25,7 @@ def page_key(request: HttpRequest, *parts) -> str | None:
     """The key of this page for this request, or None when it must not come from the cache."""
     if request.method != "GET" or len(messages.get_messages(request)):  # len() does not mark them shown
         return None
-    user = request.user
-    access = access_of(user)
-    person = (user.pk, user.get_username(), user.get_full_name(), user.is_staff, access.secretariat,
-              sorted((g, m.role) for g, m in access.memberships.items()))
+    person = person_identity(request.user)
     identity = "\x1f".join(map(str, (release(), person, get_language(), request.get_full_path(), *parts)))
     return "hld-page:" + hashlib.sha256(identity.encode()).hexdigest()
 
