@@ -49,20 +49,22 @@ class FrameworkVersion(models.Model):
         RETIRED = "retired", _("Retired")
 
     code = models.SlugField(max_length=40, unique=True, help_text=_("Short identifier, e.g. hld2013."))
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     copied_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", editable=False
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", editable=False,
+        verbose_name=_("copied from"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
 
     objects = FrameworkVersionManager()
 
     class Meta:
         ordering = ["-created_at", "code"]
         verbose_name = _("framework version")
+        verbose_name_plural = _("framework versions")
         permissions = [("publish_frameworkversion", "Can publish or retire a framework version")]
 
     def __str__(self):
@@ -181,6 +183,7 @@ class RoundTable(FrameworkPart):
     class Meta:
         ordering = ["version", "number"]
         verbose_name = _("round table")
+        verbose_name_plural = _("round tables")
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="round_table_code_unique_in_version"),
             models.UniqueConstraint(fields=["version", "number"], name="round_table_number_unique_in_version"),
@@ -220,6 +223,7 @@ class Theme(FrameworkPart):
     class Meta:
         ordering = ["round_table", "order", "code"]
         verbose_name = _("theme")
+        verbose_name_plural = _("themes")
         constraints = [
             models.UniqueConstraint(fields=["round_table", "code"], name="theme_code_unique_in_round_table"),
         ]
@@ -358,6 +362,7 @@ class LevelDescriptor(CriterionPart):
     class Meta:
         ordering = ["criterion", "level"]
         verbose_name = _("level descriptor")
+        verbose_name_plural = _("level descriptors")
         constraints = [
             models.UniqueConstraint(fields=["criterion", "level"], name="descriptor_level_unique_per_criterion"),
             models.CheckConstraint(condition=models.Q(level__gte=0, level__lte=4), name="descriptor_level_0_to_4"),
@@ -413,6 +418,7 @@ class RecommendedAction(SourcedText):
 
     class Meta(SourcedText.Meta):
         verbose_name = _("recommended action")
+        verbose_name_plural = _("recommended actions")
         constraints = [
             models.UniqueConstraint(fields=["criterion", "order"], name="recommended_action_order_unique"),
         ]
@@ -450,6 +456,7 @@ class CoherenceLink(FrameworkPart):
     class Meta:
         ordering = ["from_criterion", "to_criterion"]
         verbose_name = _("coherence link")
+        verbose_name_plural = _("coherence links")
         constraints = [
             models.UniqueConstraint(fields=["from_criterion", "to_criterion"], name="coherence_link_unique_pair"),
             models.CheckConstraint(

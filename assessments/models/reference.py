@@ -92,6 +92,7 @@ class KeyElement(ReferenceRow):
     class Meta:
         ordering = ["code"]
         verbose_name = _("key element")
+        verbose_name_plural = _("key elements")
 
     def __str__(self):
         return f"({self.code}) {self.title}"
@@ -109,6 +110,7 @@ class PolicySector(ReferenceRow):
     class Meta:
         ordering = ["name"]
         verbose_name = _("policy sector")
+        verbose_name_plural = _("policy sectors")
 
     def __str__(self):
         return self.name
@@ -129,6 +131,7 @@ class SdgDomain(ReferenceRow):
     class Meta:
         ordering = ["order"]
         verbose_name = _("SDG 10.7.2 domain")
+        verbose_name_plural = _("SDG 10.7.2 domains")
 
     def __str__(self):
         return self.name
@@ -153,6 +156,7 @@ class GcmObjective(ReferenceRow):
     class Meta:
         ordering = ["number"]
         verbose_name = _("Global Compact objective")
+        verbose_name_plural = _("Global Compact objectives")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(number__gte=1, number__lte=23), name="gcm_objective_number_1_to_23"
